@@ -1,0 +1,136 @@
+"""Practice manager for massage therapists: the application factory."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from practice.config import build_config
+from practice.extensions import csrf, db, limiter, login_manager, migrate, talisman
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Sent with every page: no inline script, nothing from other sites, never framed.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app; `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(build_config(Path(app.instance_path), config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions created in `extensions.py`."""
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from practice.database import configure_sqlite
+
+        with app.app_context():
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["ENV_NAME"] == "production",
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="same-origin",
+        frame_options="DENY",
+    )
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per domain."""
+    from practice.accounts import bp as accounts_bp
+    from practice.clients import bp as clients_bp
+    from practice.dashboard import bp as dashboard_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(clients_bp)
+    app.register_blueprint(dashboard_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Session checks before each request, and cache headers after."""
+    from practice.accounts.models import User
+    from practice.extensions import db as database
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        # The session holds "id:token"; a rotated token (logout, password change, deactivation) fails here.
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = database.session.get(User, int(user_id))
+        if user is None or not user.is_active or user.session_token != token:
+            return None
+        return user
+
+    @app.before_request
+    def require_password_change():
+        if (current_user.is_authenticated and current_user.is_password_temporary
+                and request.endpoint not in ("accounts.password", "accounts.logout", "static")):
+            return redirect(url_for("accounts.password"))
+        return None
+
+    @app.after_request
+    def no_store(response):
+        # Pages may carry health information: never keep them in a browser or proxy cache.
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Friendly error pages."""
+    from practice.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The `flask --app practice ...` commands."""
+    from practice.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Values every template may use."""
+
+    @app.context_processor
+    def inject_globals():
+        return {"app_name": "Practice", "today": date.today()}

@@ -1,0 +1,60 @@
+"""Who may do what: role checks, and refusals that look like a missing record and are audited."""
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from practice.audit.models import OUTCOME_DENIED
+from practice.audit.operations import record_event
+from practice.extensions import db
+
+
+def deny(action: str, *, target_type: str, target_id, client_id: int | None = None, status: int = 404):
+    """Audit a refused access and answer `status` (404 by default, exactly like a missing record).
+
+    Whatever the request had changed is rolled back first, so only the audit row is written.
+    """
+    db.session.rollback()
+    event = record_event(action, outcome=OUTCOME_DENIED, client_id=client_id,
+                         detail=f"{target_type} {target_id}"[:255])
+    event.target_type = target_type
+    event.target_id = target_id if isinstance(target_id, int) else None
+    db.session.commit()
+    abort(status)
+
+
+def role_required(*roles: str):
+    """Allow only logged-in users with one of `roles`; others get an audited 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                deny("access.role_denied", target_type="endpoint", target_id=view.__name__, status=403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def staff_required(view):
+    """Owners and therapists only."""
+    return role_required("owner", "therapist")(view)
+
+
+def owner_required(view):
+    """The practice owner only."""
+    return role_required("owner")(view)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """True when `target` is a path on this site (no scheme, no host, no backslash tricks)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

@@ -1,0 +1,45 @@
+"""Forms for logging in, changing passwords and managing the practice's team."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from practice.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from practice.forms import EMAIL_MAX, TEXT_FILTERS
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField("E-mail", filters=TEXT_FILTERS,
+                       validators=[DataRequired("Enter your e-mail address."), Length(max=EMAIL_MAX)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."),
+                                                     Length(max=MAX_PASSWORD_LENGTH)])
+
+
+class ChangePasswordForm(FlaskForm):
+    """Current password, then the new one twice."""
+
+    current_password = PasswordField("Current password", validators=[
+        DataRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)])
+    new_password = PasswordField("New password", validators=[
+        DataRequired("Choose a new password."),
+        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
+               message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.")],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong, memorable password.")
+    confirm_password = PasswordField("New password again", validators=[
+        DataRequired("Type the new password again."), EqualTo("new_password", "The two passwords differ.")])
+
+
+class TherapistForm(FlaskForm):
+    """A new therapist and the temporary password the owner gives them."""
+
+    name = StringField("Full name", filters=TEXT_FILTERS,
+                       validators=[DataRequired("Enter the therapist's name."), Length(max=120)])
+    email = EmailField("E-mail (their login)", filters=TEXT_FILTERS, validators=[
+        DataRequired("Enter the therapist's e-mail."), Length(max=EMAIL_MAX),
+        Email(message="Enter an e-mail address like name@example.com.")])
+    temporary_password = PasswordField("Temporary password", validators=[
+        DataRequired("Choose a temporary password."),
+        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
+               message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.")],
+        description="Give it to the therapist in person; they must choose their own at first login.")

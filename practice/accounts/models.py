@@ -1,0 +1,97 @@
+"""Practices (clinics) and the people who log in to them."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.database import UTCDateTime, utcnow
+from practice.extensions import db
+
+ROLE_OWNER = "owner"
+ROLE_THERAPIST = "therapist"
+ROLE_CLIENT = "client"
+ROLES = (ROLE_OWNER, ROLE_THERAPIST, ROLE_CLIENT)
+STAFF_ROLES = (ROLE_OWNER, ROLE_THERAPIST)
+
+
+def new_session_token() -> str:
+    """Return a fresh random token; changing it ends every session of the user."""
+    return secrets.token_urlsafe(24)
+
+
+class Practice(db.Model):
+    """A clinic: everything in the app belongs to exactly one practice."""
+
+    __tablename__ = "practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the clinic's name, printed on handouts
+    name: Mapped[str] = mapped_column(String(120))
+    #: contact details shown to clients
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="practice", order_by="User.name")
+
+
+class User(UserMixin, db.Model):
+    """Someone who logs in: the practice owner, a therapist, or (with the portal) a client."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("email", name="uq_users_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), index=True)
+    #: lower-cased login e-mail, unique across the whole installation
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120))
+    #: one of ROLES
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: a deactivated user cannot log in and loses any open session on the next request
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: set for temporary passwords chosen by the owner
+    is_password_temporary: Mapped[bool] = mapped_column(default=False)
+    #: part of the session cookie; rotating it logs the user out everywhere
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    #: consecutive failed logins since the last success
+    failed_login_count: Mapped[int] = mapped_column(default=0)
+    #: logins are refused until this time after too many failures
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    practice: Mapped[Practice] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """Identify the user in the session by id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_owner(self) -> bool:
+        """True for the practice owner."""
+        return self.role == ROLE_OWNER
+
+    @property
+    def is_staff(self) -> bool:
+        """True for owners and therapists, who work with client records."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def first_name(self) -> str:
+        """The first word of the user's name, for greetings."""
+        return self.name.split()[0] if self.name.strip() else self.name
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+def lower_email(value: str) -> str:
+    """Normalise an e-mail for storage and lookup."""
+    return value.strip().lower()
+

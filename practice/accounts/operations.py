@@ -1,0 +1,167 @@
+"""Operations on practices and users. They flush, never commit: the request commits once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from practice.accounts.models import (
+    ROLE_CLIENT,
+    ROLE_OWNER,
+    ROLE_THERAPIST,
+    Practice,
+    User,
+    lower_email,
+    new_session_token,
+)
+from practice.accounts.passwords import hash_password, password_problem, verify_password
+from practice.audit.models import OUTCOME_FAILURE
+from practice.audit.operations import record_event
+from practice.database import utcnow
+from practice.extensions import db
+
+# Checked against when the e-mail is unknown, so both failures take the same time.
+_DUMMY_HASH = hash_password("not-a-real-password-just-for-timing")
+
+
+class AccountError(ValueError):
+    """A user-facing reason an account operation was refused, naming the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How many failures lock an account, and for how long."""
+
+    max_failures: int = 5
+    lock_minutes: int = 15
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the user with this login e-mail (case-insensitive), or None."""
+    return db.session.scalar(select(User).where(User.email == lower_email(email)))
+
+
+def _check_new_user(email: str, password: str, name: str) -> None:
+    if find_user_by_email(email) is not None:
+        raise AccountError("An account with this e-mail address already exists.", field="email")
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise AccountError(problem, field="password")
+
+
+def create_user(practice: Practice, *, name: str, email: str, password: str, role: str,
+                is_password_temporary: bool = False) -> User:
+    """Create a user of `practice` after checking the e-mail is free and the password acceptable."""
+    if role not in (ROLE_OWNER, ROLE_THERAPIST, ROLE_CLIENT):
+        raise AccountError(f"Unknown role {role!r}.")
+    _check_new_user(email, password, name)
+    user = User(
+        practice=practice,
+        name=name.strip(),
+        email=lower_email(email),
+        role=role,
+        password_hash=hash_password(password),
+        is_password_temporary=is_password_temporary,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_practice(*, practice_name: str, owner_name: str, owner_email: str, owner_password: str,
+                    email: str | None = None, phone: str | None = None) -> Practice:
+    """Create a practice together with its owner."""
+    practice = Practice(name=practice_name.strip(), email=email, phone=phone)
+    db.session.add(practice)
+    owner = create_user(practice, name=owner_name, email=owner_email, password=owner_password, role=ROLE_OWNER)
+    record_event("practice.create", target=practice, actor=owner)
+    return practice
+
+
+def add_therapist(practice: Practice, *, name: str, email: str, temporary_password: str,
+                  actor: User | None = None) -> User:
+    """Add a therapist whose temporary password must be changed at first login."""
+    therapist = create_user(practice, name=name, email=email, password=temporary_password,
+                            role=ROLE_THERAPIST, is_password_temporary=True)
+    record_event("user.create", target=therapist, actor=actor, practice_id=practice.id)
+    return therapist
+
+
+def set_user_active(user: User, is_active: bool, *, actor: User) -> None:
+    """Deactivate or reactivate a user; deactivating ends their sessions at once."""
+    if user.id == actor.id:
+        raise AccountError("You cannot deactivate your own account.")
+    if user.role == ROLE_OWNER:
+        raise AccountError("The practice owner cannot be deactivated.")
+    user.is_active = is_active
+    user.session_token = new_session_token()
+    record_event("user.activate" if is_active else "user.deactivate", target=user, actor=actor)
+    db.session.flush()
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """Set a new password after checking the current one; every other session of the user ends."""
+    if not verify_password(user.password_hash, current_password):
+        record_event("auth.password_change", target=user, actor=user, outcome=OUTCOME_FAILURE,
+                     detail="wrong current password")
+        raise AccountError("Your current password is not correct.", field="current_password")
+    if new_password == current_password:
+        raise AccountError("Choose a password different from the current one.", field="new_password")
+    problem = password_problem(new_password, email=user.email, name=user.name)
+    if problem:
+        raise AccountError(problem, field="new_password")
+    user.password_hash = hash_password(new_password)
+    user.is_password_temporary = False
+    user.session_token = new_session_token()
+    record_event("auth.password_change", target=user, actor=user)
+    db.session.flush()
+
+
+def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> User | None:
+    """Return the user if the credentials are right and the account may log in; audit either way.
+
+    Every refusal looks the same to the caller, so a login form cannot tell which e-mails exist.
+    """
+    now = now or utcnow()
+    user = find_user_by_email(email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        record_event("auth.login_failed", outcome=OUTCOME_FAILURE, detail="unknown e-mail")
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="locked")
+        return None
+    if not verify_password(user.password_hash, password):
+        _count_failure(user, policy, now)
+        return None
+    if not user.is_active:
+        record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="inactive")
+        return None
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    record_event("auth.login", target=user, actor=user)
+    return user
+
+
+def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> None:
+    user.failed_login_count += 1
+    detail = "wrong password"
+    if user.failed_login_count >= policy.max_failures:
+        user.locked_until = now + timedelta(minutes=policy.lock_minutes)
+        user.failed_login_count = 0
+        detail = "wrong password; account locked"
+        record_event("auth.lockout", target=user, actor=user, outcome=OUTCOME_FAILURE)
+    record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail=detail)
+    db.session.flush()
+
+
+def end_all_sessions(user: User) -> None:
+    """Rotate the session token so every cookie issued to the user stops working."""
+    user.session_token = new_session_token()
+    db.session.flush()

@@ -1,0 +1,154 @@
+"""Views for login, logout, password change and the owner's team page."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from practice.access import deny, is_safe_next, owner_required
+from practice.accounts import bp
+from practice.accounts.forms import ChangePasswordForm, LoginForm, TherapistForm
+from practice.accounts.models import User
+from practice.accounts.operations import (
+    AccountError,
+    LoginPolicy,
+    add_therapist,
+    authenticate,
+    change_password,
+    end_all_sessions,
+    set_user_active,
+)
+from practice.audit.operations import record_event
+from practice.extensions import db, limiter
+
+LOGIN_FAILED_MESSAGE = ("That e-mail and password do not match an active account, or the account is locked "
+                        "for a few minutes after repeated attempts.")
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    """Show the login form and log the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        policy = LoginPolicy(current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"])
+        user = authenticate(form.email.data, form.password.data, policy=policy)
+        if user is None:
+            db.session.commit()
+            form.password.errors.append(LOGIN_FAILED_MESSAGE)
+            return render_template("accounts/login.html", form=form), 200
+        db.session.commit()
+        session.clear()  # a fresh session at login: nothing from before survives
+        login_user(user)
+        session.permanent = True
+        target = request.args.get("next")
+        return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """End the session here and everywhere the same cookie might be replayed."""
+    user = current_user._get_current_object()
+    end_all_sessions(user)
+    record_event("auth.logout", target=user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have logged out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; required after logging in with a temporary one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, current_password=form.current_password.data,
+                            new_password=form.new_password.data)
+        except AccountError as error:
+            db.session.commit()  # keeps the audit row of a wrong current password
+            getattr(form, error.field or "new_password").errors.append(str(error))
+            return render_template("accounts/password.html", form=form)
+        db.session.commit()
+        login_user(user)  # the token changed: issue this session a new cookie, others are ended
+        flash("Your password has been changed. Other sessions have been logged out.", "success")
+        return redirect(url_for("dashboard.index"))
+    return render_template("accounts/password.html", form=form)
+
+
+def _team_member_or_404(user_id: int) -> User:
+    member = db.session.get(User, user_id)
+    if member is None or member.practice_id != current_user.practice_id or not member.is_staff:
+        deny("user.access_denied", target_type="user", target_id=user_id)
+    return member
+
+
+@bp.route("/team")
+@owner_required
+def team():
+    """The owner's list of the practice's owner and therapists."""
+    members = db.session.scalars(
+        select(User).where(User.practice_id == current_user.practice_id, User.role.in_(("owner", "therapist")))
+        .order_by(User.is_active.desc(), User.name)
+    ).all()
+    return render_template("accounts/team.html", members=members)
+
+
+@bp.route("/team/new", methods=["GET", "POST"])
+@owner_required
+def new_therapist():
+    """Add a therapist with a temporary password."""
+    form = TherapistForm()
+    if form.validate_on_submit():
+        try:
+            therapist = add_therapist(current_user.practice, name=form.name.data, email=form.email.data,
+                                      temporary_password=form.temporary_password.data,
+                                      actor=current_user._get_current_object())
+        except AccountError as error:
+            db.session.rollback()
+            field = form.email if error.field == "email" else form.temporary_password
+            field.errors.append(str(error))
+            return render_template("accounts/therapist_form.html", form=form)
+        db.session.commit()
+        flash(f"{therapist.name} can now log in with the temporary password; they will be asked to change it.",
+              "success")
+        return redirect(url_for("accounts.team"))
+    return render_template("accounts/therapist_form.html", form=form)
+
+
+@bp.route("/team/<int:user_id>/deactivate", methods=["POST"])
+@owner_required
+def deactivate(user_id: int):
+    """Stop a therapist from logging in; their open sessions end at once."""
+    return _set_active(user_id, False)
+
+
+@bp.route("/team/<int:user_id>/activate", methods=["POST"])
+@owner_required
+def activate(user_id: int):
+    """Let a deactivated therapist log in again."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, is_active: bool):
+    member = _team_member_or_404(user_id)
+    try:
+        set_user_active(member, is_active, actor=current_user._get_current_object())
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("accounts.team"))
+    db.session.commit()
+    flash(f"{member.name} has been {'reactivated' if is_active else 'deactivated'}.", "success")
+    return redirect(url_for("accounts.team"))

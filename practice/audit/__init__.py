@@ -1,0 +1,1 @@
+"""Audit log domain: the append-only record of access to health information."""

@@ -1,0 +1,143 @@
+"""Views for client records. Every view loads records through `get_client_or_404`."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from practice.access import deny, staff_required
+from practice.accounts.models import User
+from practice.audit.operations import record_event
+from practice.clients import bp
+from practice.clients.forms import ClientForm
+from practice.clients.models import Client
+from practice.clients.operations import (
+    EDITABLE_FIELDS,
+    assign_therapist,
+    assignable_therapists,
+    create_client,
+    search_clients,
+    set_archived,
+    update_client,
+)
+from practice.extensions import db
+
+SEARCH_MAX = 100
+
+
+def get_client_or_404(client_id: int) -> Client:
+    """Load a client the current user may see; anything else is an audited 404."""
+    client = db.session.get(Client, client_id)
+    if client is None or client.practice_id != current_user.practice_id or (
+        not current_user.is_owner and client.therapist_id != current_user.id
+    ):
+        deny("client.access_denied", target_type="client", target_id=client_id)
+    return client
+
+
+def _therapist_from_form(form: ClientForm, client: Client | None) -> User | None:
+    """The therapist chosen in the form; therapists cannot reassign, and foreign ids are a 404."""
+    if not current_user.is_owner:
+        return client.therapist if client else current_user._get_current_object()
+    chosen = form.therapist_id.data or 0
+    if chosen == 0:
+        return None
+    therapist = db.session.get(User, chosen)
+    if therapist is None or therapist.practice_id != current_user.practice_id or not therapist.is_staff:
+        deny("user.access_denied", target_type="user", target_id=chosen)
+    return therapist
+
+
+def _form_values(form: ClientForm) -> dict:
+    values = {name: getattr(form, name).data for name in EDITABLE_FIELDS if hasattr(form, name)}
+    values["consent_treatment_on"], values["consent_health_data_on"] = form.consent_dates()
+    return values
+
+
+def _client_form(client: Client | None = None) -> ClientForm:
+    choices = [(user.id, user.name) for user in assignable_therapists(current_user.practice_id)]
+    form = ClientForm(obj=client, therapist_choices=choices)
+    if client is not None and request.method == "GET":
+        form.therapist_id.data = client.therapist_id or 0
+        form.consents_to_treatment.data = client.consent_treatment_on is not None
+        form.consents_to_health_data.data = client.consent_health_data_on is not None
+    if not current_user.is_owner:
+        del form.therapist_id
+    return form
+
+
+@bp.route("/")
+@staff_required
+def index():
+    """The client list with search by name or e-mail, and pagination."""
+    text = request.args.get("q", "", type=str)[:SEARCH_MAX]
+    show_archived = request.args.get("show") == "archived"
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(search_clients(current_user, text, archived=show_archived), page=page,
+                             per_page=current_app.config["CLIENTS_PER_PAGE"], error_out=False)
+    return render_template("clients/index.html", pagination=pagination, q=text, show_archived=show_archived)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():
+    """Create a client record."""
+    form = _client_form()
+    if form.validate_on_submit():
+        therapist = _therapist_from_form(form, None)
+        client = create_client(current_user.practice_id, _form_values(form), therapist=therapist,
+                               actor=current_user._get_current_object())
+        db.session.commit()
+        flash(f"{client.full_name} has been added.", "success")
+        return redirect(url_for("clients.show", client_id=client.id))
+    return render_template("clients/form.html", form=form, client=None)
+
+
+@bp.route("/<int:client_id>")
+@staff_required
+def show(client_id: int):
+    """A client's page."""
+    client = get_client_or_404(client_id)
+    record_event("client.view", target=client)
+    db.session.commit()
+    return render_template("clients/show.html", client=client)
+
+
+@bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(client_id: int):
+    """Edit a client record; the owner can also reassign the therapist."""
+    client = get_client_or_404(client_id)
+    form = _client_form(client)
+    if form.validate_on_submit():
+        actor = current_user._get_current_object()
+        therapist = _therapist_from_form(form, client)
+        changed = update_client(client, _form_values(form), actor=actor)
+        reassigned = assign_therapist(client, therapist, actor=actor) if current_user.is_owner else False
+        db.session.commit()
+        flash("Changes saved." if changed or reassigned else "Nothing had changed.", "success")
+        return redirect(url_for("clients.show", client_id=client.id))
+    record_event("client.view", target=client, detail="edit form")
+    db.session.commit()
+    return render_template("clients/form.html", form=form, client=client)
+
+
+@bp.route("/<int:client_id>/archive", methods=["POST"])
+@staff_required
+def archive(client_id: int):
+    """Archive a client: they leave the list, and nothing is deleted."""
+    return _set_archived(client_id, True)
+
+
+@bp.route("/<int:client_id>/restore", methods=["POST"])
+@staff_required
+def restore(client_id: int):
+    """Bring an archived client back to the list."""
+    return _set_archived(client_id, False)
+
+
+def _set_archived(client_id: int, is_archived: bool):
+    client = get_client_or_404(client_id)
+    set_archived(client, is_archived, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(f"{client.full_name} has been {'archived' if is_archived else 'restored'}.", "success")
+    return redirect(url_for("clients.show", client_id=client.id))

@@ -1,0 +1,100 @@
+"""Settings read from environment variables, with safe defaults for development.
+
+Development needs no configuration at all; production refuses to start with unsafe settings.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# Secrets that appear in tutorials and .env examples; a production key must be none of these.
+WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class UnsafeConfigError(RuntimeError):
+    """Raised when production settings would expose health data."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value and value.strip().isdigit() else default
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Return a random key kept in the instance folder, so sessions survive a restart in development."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the settings dictionary from the environment, then apply `overrides` (used by tests)."""
+    overrides = dict(overrides or {})
+    env = overrides.get("ENV_NAME") or os.environ.get("PRACTICE_ENV", "development")
+    is_production = env == "production"
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    secret_key = os.environ.get("SECRET_KEY")
+    if not secret_key and not is_production and "SECRET_KEY" not in overrides:
+        secret_key = _dev_secret_key(instance_path)
+
+    config = {
+        "ENV_NAME": env,
+        "DEBUG": _bool("FLASK_DEBUG", False),
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance_path / 'practice.sqlite3'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Uploads do not exist yet; forms are small. Anything larger is refused with 413.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 512 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int("MAX_CONTENT_LENGTH", 512 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": is_production,
+        "SESSION_COOKIE_NAME": "practice_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 10)),
+        # We offer no "remember me"; the lifetime is still set explicitly so nothing lives for a year.
+        "REMEMBER_COOKIE_DURATION": timedelta(hours=_int("SESSION_HOURS", 10)),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": is_production,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
+        "CLIENTS_PER_PAGE": _int("CLIENTS_PER_PAGE", 25),
+        "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
+        "FORCE_HTTPS": is_production and _bool("FORCE_HTTPS", True),
+    }
+    config.update(overrides)
+    if config["ENV_NAME"] == "production":
+        check_production_safety(config)
+    return config
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse to run in production with a missing or weak secret key, or with debug on."""
+    key = config.get("SECRET_KEY") or ""
+    if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS or len(set(key)) < 10:
+        raise UnsafeConfigError(
+            f"SECRET_KEY is missing or weak: set a random value of at least {MIN_SECRET_KEY_LENGTH} characters "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if config.get("DEBUG"):
+        raise UnsafeConfigError("Debug mode must be off in production (unset FLASK_DEBUG).")

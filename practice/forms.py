@@ -1,0 +1,29 @@
+"""Form pieces shared by every domain: trimmed text and the length limits every field carries."""
+from __future__ import annotations
+
+from wtforms.validators import Email, Length, Optional
+
+NAME_MAX = 80
+EMAIL_MAX = 254
+PHONE_MAX = 40
+NOTES_MAX = 5000
+
+
+def strip(value):
+    """Trim surrounding whitespace from text input (WTForms filter)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def none_if_blank(value):
+    """Store blank optional text as NULL rather than an empty string."""
+    value = strip(value)
+    return value or None
+
+
+def optional_email():
+    """Validators for an optional e-mail address."""
+    return [Optional(), Length(max=EMAIL_MAX), Email(message="Enter an e-mail address like name@example.com.")]
+
+
+TEXT_FILTERS = [strip]
+OPTIONAL_TEXT_FILTERS = [none_if_blank]

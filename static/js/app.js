@@ -1,0 +1,13 @@
+// Small progressive enhancements; every page works without this file.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
+// Move focus to the error summary so screen-reader and keyboard users hear what went wrong.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+});
