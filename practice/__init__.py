@@ -7,8 +7,10 @@ from pathlib import Path
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from practice.config import build_config
+from practice.database import MAX_RECORD_ID
 from practice.extensions import csrf, db, limiter, login_manager, migrate, talisman
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(build_config(Path(app.instance_path), config))
+    app.url_map.converters["id"] = RecordIdConverter
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -40,6 +43,13 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+class RecordIdConverter(IntegerConverter):
+    """A record id in a URL: a positive integer that fits the database's INTEGER, else a plain 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_RECORD_ID)
 
 
 def register_extensions(app: Flask) -> None:

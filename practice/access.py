@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from practice.audit.models import OUTCOME_DENIED
 from practice.audit.operations import record_event
+from practice.database import is_record_id
 from practice.extensions import db
 
 
@@ -21,7 +22,7 @@ def deny(action: str, *, target_type: str, target_id, client_id: int | None = No
     event = record_event(action, outcome=OUTCOME_DENIED, client_id=client_id,
                          detail=f"{target_type} {target_id}"[:255])
     event.target_type = target_type
-    event.target_id = target_id if isinstance(target_id, int) else None
+    event.target_id = target_id if is_record_id(target_id) else None
     db.session.commit()
     abort(status)
 

@@ -9,6 +9,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: the largest id an INTEGER primary key holds on every backend (PostgreSQL's int4)
+MAX_RECORD_ID = 2**31 - 1
+
+
+def is_record_id(value) -> bool:
+    """True when `value` could be the id of a row; larger numbers would crash the database driver."""
+    return isinstance(value, int) and 1 <= value <= MAX_RECORD_ID
 
 
 def utcnow() -> datetime:
@@ -53,7 +60,8 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection):
         # A request that may write takes the write lock up front, so two writers queue on the busy
         # timeout instead of one failing with "database is locked" when it upgrades a read lock.
-        if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
-            connection.exec_driver_sql("BEGIN")
-        else:
+        # Reads, commands and scripts begin normally and never hold the lock while idle.
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

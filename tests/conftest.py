@@ -5,6 +5,7 @@ import os
 from datetime import date
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -71,6 +72,20 @@ def _empty_tables(url: str) -> None:
                 connection.execute(text(f"DELETE FROM {name}"))
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The tests hold an app context open to use the database; without this, requests would share its `g`
+    and its session, and a logged-in user cached in `g` would hide a session that should have ended.
+    """
+
+    def open(self, *args, **kwargs):
+        # End the test's own transaction first, so that afterwards it reads what the request wrote.
+        db.session.rollback()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_url):
     """Return a callable that builds the app with extra settings; tables are emptied afterwards."""
@@ -78,6 +93,7 @@ def make_app(database_url):
 
     def build(**overrides):
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        app.test_client_class = FreshContextClient
         apps.append(app)
         return app
 

@@ -7,6 +7,12 @@ from practice.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from practice.forms import EMAIL_MAX, TEXT_FILTERS
 
 
+NEW_PASSWORD_LENGTH = (
+    Length(min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."),
+    Length(max=MAX_PASSWORD_LENGTH, message=f"Use at most {MAX_PASSWORD_LENGTH} characters."),
+)
+
+
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
@@ -23,8 +29,7 @@ class ChangePasswordForm(FlaskForm):
         DataRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)])
     new_password = PasswordField("New password", validators=[
         DataRequired("Choose a new password."),
-        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
-               message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.")],
+        *NEW_PASSWORD_LENGTH],
         description=f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong, memorable password.")
     confirm_password = PasswordField("New password again", validators=[
         DataRequired("Type the new password again."), EqualTo("new_password", "The two passwords differ.")])
@@ -40,6 +45,5 @@ class TherapistForm(FlaskForm):
         Email(message="Enter an e-mail address like name@example.com.")])
     temporary_password = PasswordField("Temporary password", validators=[
         DataRequired("Choose a temporary password."),
-        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
-               message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.")],
+        *NEW_PASSWORD_LENGTH],
         description="Give it to the therapist in person; they must choose their own at first login.")

@@ -127,14 +127,14 @@ def new_therapist():
     return render_template("accounts/therapist_form.html", form=form)
 
 
-@bp.route("/team/<int:user_id>/deactivate", methods=["POST"])
+@bp.route("/team/<id:user_id>/deactivate", methods=["POST"])
 @owner_required
 def deactivate(user_id: int):
     """Stop a therapist from logging in; their open sessions end at once."""
     return _set_active(user_id, False)
 
 
-@bp.route("/team/<int:user_id>/activate", methods=["POST"])
+@bp.route("/team/<id:user_id>/activate", methods=["POST"])
 @owner_required
 def activate(user_id: int):
     """Let a deactivated therapist log in again."""

@@ -31,7 +31,8 @@ class ClientForm(FlaskForm):
     last_name = StringField("Last name", filters=TEXT_FILTERS,
                             validators=[DataRequired("Enter the last name."), Length(max=NAME_MAX)])
     date_of_birth = DateField("Date of birth", validators=[Optional(), _not_in_future, _plausible_birth_date],
-                              description="Used to work out age for the safety screening.")
+                              description="Used to work out age for the safety screening.",
+                              invalid_value_message=DATE_MESSAGE)
     email = EmailField("E-mail", filters=OPTIONAL_TEXT_FILTERS, validators=optional_email())
     phone = TelField("Phone", filters=OPTIONAL_TEXT_FILTERS, validators=[Optional(), Length(max=PHONE_MAX)])
     emergency_contact_name = StringField("Emergency contact name", filters=OPTIONAL_TEXT_FILTERS,
@@ -41,21 +42,17 @@ class ClientForm(FlaskForm):
     therapist_id = SelectField("Assigned therapist", coerce=int, validate_choice=False)
     consents_to_treatment = BooleanField("Consents to treatment")
     consent_treatment_on = DateField("Date consent to treatment was given", validators=[Optional(), _not_in_future],
-                                     description="Leave blank to record today.")
+                                     description="Leave blank to record today.", invalid_value_message=DATE_MESSAGE)
     consents_to_health_data = BooleanField("Consents to us storing their health information")
     consent_health_data_on = DateField("Date consent to storing health information was given",
                                        validators=[Optional(), _not_in_future],
-                                       description="Leave blank to record today.")
+                                       description="Leave blank to record today.", invalid_value_message=DATE_MESSAGE)
     notes = TextAreaField("Notes", filters=OPTIONAL_TEXT_FILTERS, validators=[Optional(), Length(max=NOTES_MAX)],
                           description="Visible to the practice's staff only.")
 
     def __init__(self, *args, therapist_choices: list[tuple[int, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.therapist_id.choices = [(0, "— Not assigned —")] + list(therapist_choices or [])
-        for field in (self.date_of_birth, self.consent_treatment_on, self.consent_health_data_on):
-            field.render_kw = {"placeholder": "YYYY-MM-DD"}
-            # WTForms' own message is terse; ours says what to type.
-            field.invalid_value_message = DATE_MESSAGE
 
     def consent_dates(self) -> tuple[date | None, date | None]:
         """The consent dates to store: the date given, today when ticked without one, None when not ticked."""

@@ -19,6 +19,7 @@ from practice.clients.operations import (
     set_archived,
     update_client,
 )
+from practice.database import is_record_id
 from practice.extensions import db
 
 SEARCH_MAX = 100
@@ -41,7 +42,7 @@ def _therapist_from_form(form: ClientForm, client: Client | None) -> User | None
     chosen = form.therapist_id.data or 0
     if chosen == 0:
         return None
-    therapist = db.session.get(User, chosen)
+    therapist = db.session.get(User, chosen) if is_record_id(chosen) else None
     if therapist is None or therapist.practice_id != current_user.practice_id or not therapist.is_staff:
         deny("user.access_denied", target_type="user", target_id=chosen)
     return therapist
@@ -92,7 +93,7 @@ def new():
     return render_template("clients/form.html", form=form, client=None)
 
 
-@bp.route("/<int:client_id>")
+@bp.route("/<id:client_id>")
 @staff_required
 def show(client_id: int):
     """A client's page."""
@@ -102,7 +103,7 @@ def show(client_id: int):
     return render_template("clients/show.html", client=client)
 
 
-@bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:client_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(client_id: int):
     """Edit a client record; the owner can also reassign the therapist."""
@@ -121,14 +122,14 @@ def edit(client_id: int):
     return render_template("clients/form.html", form=form, client=client)
 
 
-@bp.route("/<int:client_id>/archive", methods=["POST"])
+@bp.route("/<id:client_id>/archive", methods=["POST"])
 @staff_required
 def archive(client_id: int):
     """Archive a client: they leave the list, and nothing is deleted."""
     return _set_archived(client_id, True)
 
 
-@bp.route("/<int:client_id>/restore", methods=["POST"])
+@bp.route("/<id:client_id>/restore", methods=["POST"])
 @staff_required
 def restore(client_id: int):
     """Bring an archived client back to the list."""

@@ -1,0 +1,120 @@
+"""Every route × every actor → the status that actor must get. A route without a row fails the suite."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from practice.audit.models import OUTCOME_DENIED, AuditEvent
+from practice.extensions import db
+
+ACTORS = ("owner", "therapist", "other_therapist", "client", "anonymous")
+
+# The URL of each endpoint, with ids of records of the first practice (assigned to "therapist").
+# `{record}` is that client record; `{colleague}` is a therapist of the same practice.
+LOGIN = 302  # anonymous users are sent to the login page
+ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
+    "accounts.login": ("GET", "/login", dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=200)),
+    "accounts.logout": ("POST", "/logout", dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=LOGIN)),
+    "accounts.password": ("GET", "/account/password",
+                          dict(owner=200, therapist=200, other_therapist=200, client=200, anonymous=LOGIN)),
+    "accounts.team": ("GET", "/team", dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
+    "accounts.new_therapist": ("GET", "/team/new",
+                               dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
+    "accounts.deactivate": ("POST", "/team/{colleague}/deactivate",
+                            dict(owner=302, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
+    "accounts.activate": ("POST", "/team/{colleague}/activate",
+                          dict(owner=302, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
+    "dashboard.index": ("GET", "/", dict(owner=200, therapist=200, other_therapist=200, client=302, anonymous=LOGIN)),
+    "dashboard.client_home": ("GET", "/me",
+                              dict(owner=302, therapist=302, other_therapist=302, client=200, anonymous=LOGIN)),
+    "clients.index": ("GET", "/clients/", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
+    "clients.new": ("GET", "/clients/new", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
+    "clients.show": ("GET", "/clients/{record}",
+                     dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "clients.edit": ("GET", "/clients/{record}/edit",
+                     dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "clients.archive": ("POST", "/clients/{record}/archive",
+                        dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "clients.restore": ("POST", "/clients/{record}/restore",
+                        dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+}
+UNTESTED = {"static"}
+
+
+def test_every_route_has_a_row(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - UNTESTED
+    assert endpoints - ROUTES.keys() == set(), "add these routes to the access table"
+    assert ROUTES.keys() - endpoints == set(), "these rows name routes that no longer exist"
+
+
+def _cases():
+    for endpoint, (method, path, expected) in ROUTES.items():
+        assert set(expected) == set(ACTORS), endpoint
+        for actor in ACTORS:
+            yield pytest.param(endpoint, method, path, actor, expected[actor], id=f"{endpoint}-{actor}")
+
+
+def _denials() -> int:
+    return len(db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).all())
+
+
+@pytest.mark.parametrize("endpoint,method,path,actor,expected", list(_cases()))
+def test_access(client, auth, world, endpoint, method, path, actor, expected):
+    user = world.actor(actor)
+    if user is not None:
+        assert auth.login(user.email).status_code == 302
+    url = path.format(record=world.record.id, colleague=world.colleague.id)
+    response = client.open(url, method=method)
+    assert response.status_code == expected, f"{actor} {method} {url}"
+    if expected == LOGIN and actor == "anonymous" and endpoint != "accounts.login":
+        assert "/login" in response.headers["Location"]
+    if expected in (403, 404):
+        db.session.expire_all()
+        assert _denials() == 1, "every refusal is audited once"
+
+
+@pytest.mark.parametrize("path,method", [
+    ("/clients/{other}", "GET"), ("/clients/{other}/edit", "GET"), ("/clients/{other}/edit", "POST"),
+    ("/clients/{other}/archive", "POST"), ("/clients/{other}/restore", "POST"),
+    ("/clients/{colleague_record}", "GET"), ("/clients/999999", "GET"),
+])
+def test_records_out_of_reach_look_missing(client, auth, world, path, method):
+    """Another practice's record, a colleague's client and a missing id all answer the same 404."""
+    auth.login(world.therapist.email)
+    url = path.format(other=world.other_record.id, colleague_record=world.colleague_record.id)
+    response = client.open(url, method=method, data={"first_name": "Hacked", "last_name": "Name"})
+    assert response.status_code == 404
+    assert b"We could not find that page" in response.data
+    db.session.expire_all()
+    assert world.other_record.first_name == "Olga" and not world.other_record.is_archived
+    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).one()
+    assert denial.actor_id == world.therapist.id and denial.action == "client.access_denied"
+
+
+def test_a_foreign_id_in_a_form_field_is_a_404_and_audited(client, auth, world):
+    """The owner cannot assign a client to a therapist of another practice by editing the form."""
+    auth.login(world.owner.email)
+    response = client.post(f"/clients/{world.record.id}/edit", data={
+        "first_name": "Amira", "last_name": "Hassan", "therapist_id": str(world.other_therapist.id)})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert world.record.therapist_id == world.therapist.id
+    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).one()
+    assert denial.target_type == "user" and denial.target_id == world.other_therapist.id
+
+
+def test_owner_cannot_manage_another_practices_therapist(client, auth, world):
+    auth.login(world.owner.email)
+    assert client.post(f"/team/{world.other_therapist.id}/deactivate").status_code == 404
+    db.session.expire_all()
+    assert world.other_therapist.is_active
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-3", "abc", "0"])
+def test_unusable_therapist_ids_in_the_form_never_crash(client, auth, world, value):
+    auth.login(world.owner.email)
+    response = client.post(f"/clients/{world.record.id}/edit", data={
+        "first_name": "Amira", "last_name": "Hassan", "therapist_id": value})
+    assert response.status_code in (200, 302, 404)
+    db.session.expire_all()
+    assert world.record.therapist_id in (world.therapist.id, None)
