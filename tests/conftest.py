@@ -5,6 +5,7 @@ import os
 from datetime import date
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -81,7 +82,8 @@ class FreshContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         # End the test's own transaction first, so that afterwards it reads what the request wrote.
-        db.session.rollback()
+        if has_app_context():
+            db.session.rollback()
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -223,3 +225,13 @@ def owner_of(practice: Practice) -> User:
 def world(make_practice, make_user, make_client) -> World:
     """Two practices and every actor."""
     return World(make_practice, make_user, make_client)
+
+
+@pytest.fixture
+def seeded_client(app):
+    """The demo practice of `flask seed-demo`."""
+    from practice.cli import seed_demo
+
+    practice = seed_demo()
+    db.session.commit()
+    return practice

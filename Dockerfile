@@ -1,0 +1,16 @@
+# The app under gunicorn. Build: docker build -t practice .
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz-subset0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 1000 practice
+WORKDIR /app
+COPY pyproject.toml ./
+COPY practice ./practice
+COPY templates ./templates
+COPY static ./static
+COPY migrations ./migrations
+RUN pip install --no-cache-dir -e .
+USER practice
+ENV PRACTICE_ENV=production FLASK_APP=practice
+EXPOSE 8000
+CMD ["sh", "-c", "gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - practice.wsgi:app"]
