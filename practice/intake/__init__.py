@@ -1,0 +1,1 @@
+"""Client intake: health history, red-flag screening and questionnaires."""
