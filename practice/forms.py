@@ -7,6 +7,8 @@ NAME_MAX = 80
 EMAIL_MAX = 254
 PHONE_MAX = 40
 NOTES_MAX = 5000
+# Browsers show date fields in the user's own format, so the message names no format.
+DATE_MESSAGE = "Enter a complete date: day, month and year."
 
 
 def strip(value):

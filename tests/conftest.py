@@ -84,6 +84,7 @@ class FreshContextClient(FlaskClient):
         # End the test's own transaction first, so that afterwards it reads what the request wrote.
         if has_app_context():
             db.session.rollback()
+            db.session.expire_all()
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

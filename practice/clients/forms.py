@@ -7,10 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from practice.forms import NAME_MAX, NOTES_MAX, OPTIONAL_TEXT_FILTERS, PHONE_MAX, TEXT_FILTERS, optional_email
+from practice.forms import DATE_MESSAGE, NAME_MAX, NOTES_MAX, OPTIONAL_TEXT_FILTERS, PHONE_MAX, TEXT_FILTERS, optional_email
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
-DATE_MESSAGE = "Enter a date like 1984-03-27."
 
 
 def _not_in_future(form, field):

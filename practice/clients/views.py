@@ -8,6 +8,7 @@ from practice.access import deny, staff_required
 from practice.accounts.models import User
 from practice.audit.operations import record_event
 from practice.clients import bp
+from practice.clients.access import get_client_or_404
 from practice.clients.forms import ClientForm
 from practice.clients.models import Client
 from practice.clients.operations import (
@@ -23,16 +24,6 @@ from practice.database import is_record_id
 from practice.extensions import db
 
 SEARCH_MAX = 100
-
-
-def get_client_or_404(client_id: int) -> Client:
-    """Load a client the current user may see; anything else is an audited 404."""
-    client = db.session.get(Client, client_id)
-    if client is None or client.practice_id != current_user.practice_id or (
-        not current_user.is_owner and client.therapist_id != current_user.id
-    ):
-        deny("client.access_denied", target_type="client", target_id=client_id)
-    return client
 
 
 def _therapist_from_form(form: ClientForm, client: Client | None) -> User | None:

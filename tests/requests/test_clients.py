@@ -9,6 +9,7 @@ from sqlalchemy import select
 from practice.audit.models import AuditEvent
 from practice.clients.models import Client
 from practice.extensions import db
+from practice.forms import DATE_MESSAGE
 
 VALID = {"first_name": "Nora", "last_name": "Quinn", "date_of_birth": "1979-04-02", "email": "nora@example.com",
          "phone": "07700 900123", "emergency_contact_name": "Sam Quinn", "emergency_contact_phone": "07700 900124",
@@ -49,15 +50,15 @@ def test_posted_practice_and_role_fields_are_ignored(client, auth, world):
     ("first_name", "", "Enter the first name."),
     ("first_name", "x" * 81, "Field cannot be longer than 80 characters."),
     ("last_name", "   ", "Enter the last name."),
-    ("date_of_birth", "31/02/1980", "Enter a date like 1984-03-27."),
-    ("date_of_birth", "1980-02-31", "Enter a date like 1984-03-27."),
+    ("date_of_birth", "31/02/1980", DATE_MESSAGE),
+    ("date_of_birth", "1980-02-31", DATE_MESSAGE),
     ("date_of_birth", "2999-01-01", "This date is in the future."),
     ("date_of_birth", "1850-01-01", "after 1900"),
     ("email", "not-an-email", "Enter an e-mail address like name@example.com."),
     ("email", "a" * 250 + "@example.com", "cannot be longer than 254"),
     ("phone", "1" * 41, "cannot be longer than 40"),
     ("notes", "n" * 5001, "cannot be longer than 5000"),
-    ("consent_treatment_on", "yesterday", "Enter a date like 1984-03-27."),
+    ("consent_treatment_on", "yesterday", DATE_MESSAGE),
 ])
 def test_bad_input_gets_a_message_next_to_the_field(client, auth, world, field, value, message):
     auth.login(world.therapist.email)

@@ -1,0 +1,112 @@
+"""Fixtures for the browser tests: the app served by a real HTTP server on a SQLite file, and Chromium.
+
+Fixture names avoid `page`, `browser` and `context`, which the pytest-playwright plugin defines.
+The browser tests run on SQLite only, whatever PRACTICE_TEST_BACKENDS says.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from practice import create_app
+from practice.cli import seed_demo
+from practice.extensions import db
+from tests.conftest import TEST_CONFIG, _empty_tables, _migrated
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+class LiveServer:
+    """The app answering HTTP on 127.0.0.1 from a background thread."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
+
+    def start(self) -> "LiveServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser_database_url(sqlite_url) -> str:
+    """The session's SQLite file, migrated (shared with the request tests' SQLite backend)."""
+    if sqlite_url not in _migrated:
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": sqlite_url})
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        _migrated.add(sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def live_server(browser_database_url):
+    """The app with the demo practice, served over HTTP; the tables are emptied afterwards."""
+    # CSRF is on, as in production: the browser submits the real forms with their tokens.
+    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": browser_database_url})
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+    server = LiveServer(app).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            _empty_tables(browser_database_url)
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright; missing Chromium is a failure, not a skip."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (see the README's test script) "
+                    "to run the browser tests.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def chromium_page(chromium_browser):
+    """A fresh browser context and page at 1280x800 that records console errors in `page.console_errors`."""
+    context = chromium_browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(f"{message.type}: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """test-artifacts/screenshots under the repository root (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
