@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -87,10 +87,12 @@ def register_blueprints(app: Flask) -> None:
     from practice.accounts import bp as accounts_bp
     from practice.clients import bp as clients_bp
     from practice.dashboard import bp as dashboard_bp
+    from practice.intake import bp as intake_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(clients_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(intake_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -108,6 +110,14 @@ def register_request_hooks(app: Flask) -> None:
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user
+
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store NUL in text, and no person types one: refuse it before any view runs.
+        fields = [*request.args.lists(), *request.form.lists()]
+        if any("\x00" in value for _, values in fields for value in values):
+            abort(400)
+        return None
 
     @app.before_request
     def require_password_change():

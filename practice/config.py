@@ -80,6 +80,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
         "CLIENTS_PER_PAGE": _int("CLIENTS_PER_PAGE", 25),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
+        # A practice holding a licence may load official questionnaire wording from its own JSON file.
+        "QUESTIONNAIRE_WORDING_FILE": os.environ.get("QUESTIONNAIRE_WORDING_FILE"),
         "FORCE_HTTPS": is_production and _bool("FORCE_HTTPS", True),
     }
     config.update(overrides)

@@ -16,6 +16,7 @@ from practice.accounts.operations import create_practice, create_user
 from practice.clients.models import Client
 from practice.clients.operations import create_client
 from practice.extensions import db
+from practice.intake.operations import create_intake
 from tests.support.postgres import ThrowawayCluster
 
 # Both by default: the same request tests run on the embedded SQLite and on a real PostgreSQL.
@@ -210,6 +211,9 @@ class World:
         self.colleague_record = make_client(self.practice, self.colleague, first_name="Ben", last_name="Carter")
         self.other_record = make_client(self.other_practice, self.other_therapist, first_name="Olga",
                                         last_name="Other")
+        self.intake = create_intake(self.record, {}, actor=self.therapist)
+        self.other_intake = create_intake(self.other_record, {}, actor=self.other_therapist)
+        db.session.commit()
 
     def actor(self, name: str) -> User | None:
         """The user behind an actor name of the access table (None for anonymous)."""

@@ -22,6 +22,8 @@ from practice.clients.operations import (
 )
 from practice.database import is_record_id
 from practice.extensions import db
+from practice.intake.operations import client_intake_summary
+from practice.intake.questionnaires import QUESTIONNAIRES
 
 SEARCH_MAX = 100
 
@@ -91,7 +93,8 @@ def show(client_id: int):
     client = get_client_or_404(client_id)
     record_event("client.view", target=client)
     db.session.commit()
-    return render_template("clients/show.html", client=client)
+    return render_template("clients/show.html", client=client, intake=client_intake_summary(client),
+                           questionnaires=QUESTIONNAIRES)
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from practice.clients.models import Client
 from practice.clients.operations import recently_opened, visible_clients
 from practice.dashboard import bp
 from practice.extensions import db
+from practice.intake.operations import unresolved_red_flags
 
 DASHBOARD_CLIENTS = 8
 
@@ -31,7 +32,8 @@ def index():
             active.where(Client.therapist_id.is_(None)).order_by(Client.created_at.desc()).limit(DASHBOARD_CLIENTS)
         ).all()
     return render_template("dashboard/index.html", client_count=count, my_clients=my_clients,
-                           recent=recently_opened(current_user), unassigned=unassigned, alerts=[])
+                           recent=recently_opened(current_user), unassigned=unassigned,
+                           red_flags=unresolved_red_flags(visible_clients(current_user)))
 
 
 @bp.route("/me")

@@ -37,6 +37,16 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                         dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
     "clients.restore": ("POST", "/clients/{record}/restore",
                         dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "intake.new": ("GET", "/clients/{record}/intakes/new",
+                   dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "intake.edit": ("GET", "/clients/{record}/intakes/{intake}/edit",
+                    dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "intake.show": ("GET", "/clients/{record}/intakes/{intake}",
+                    dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "intake.action": ("POST", "/clients/{record}/intakes/{intake}/action",
+                      dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
+    "intake.questionnaire": ("GET", "/clients/{record}/questionnaires/startback/new",
+                             dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
 }
 UNTESTED = {"static"}
 
@@ -63,7 +73,7 @@ def test_access(client, auth, world, endpoint, method, path, actor, expected):
     user = world.actor(actor)
     if user is not None:
         assert auth.login(user.email).status_code == 302
-    url = path.format(record=world.record.id, colleague=world.colleague.id)
+    url = path.format(record=world.record.id, colleague=world.colleague.id, intake=world.intake.id)
     response = client.open(url, method=method)
     assert response.status_code == expected, f"{actor} {method} {url}"
     if expected == LOGIN and actor == "anonymous" and endpoint != "accounts.login":
@@ -77,11 +87,14 @@ def test_access(client, auth, world, endpoint, method, path, actor, expected):
     ("/clients/{other}", "GET"), ("/clients/{other}/edit", "GET"), ("/clients/{other}/edit", "POST"),
     ("/clients/{other}/archive", "POST"), ("/clients/{other}/restore", "POST"),
     ("/clients/{colleague_record}", "GET"), ("/clients/999999", "GET"),
+    ("/clients/{other}/intakes/{other_intake}", "GET"), ("/clients/{other}/intakes/new", "POST"),
+    ("/clients/{other}/questionnaires/nprs/new", "POST"),
 ])
 def test_records_out_of_reach_look_missing(client, auth, world, path, method):
     """Another practice's record, a colleague's client and a missing id all answer the same 404."""
     auth.login(world.therapist.email)
-    url = path.format(other=world.other_record.id, colleague_record=world.colleague_record.id)
+    url = path.format(other=world.other_record.id, colleague_record=world.colleague_record.id,
+                      other_intake=world.other_intake.id)
     response = client.open(url, method=method, data={"first_name": "Hacked", "last_name": "Name"})
     assert response.status_code == 404
     assert b"We could not find that page" in response.data
@@ -89,6 +102,23 @@ def test_records_out_of_reach_look_missing(client, auth, world, path, method):
     assert world.other_record.first_name == "Olga" and not world.other_record.is_archived
     denial = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).one()
     assert denial.actor_id == world.therapist.id and denial.action == "client.access_denied"
+
+
+@pytest.mark.parametrize("path,method", [
+    ("/clients/{record}/intakes/{other_intake}", "GET"),
+    ("/clients/{record}/intakes/{other_intake}/edit", "POST"),
+    ("/clients/{record}/intakes/{other_intake}/action", "POST"),
+    ("/clients/{record}/questionnaires/no-such-questionnaire/new", "GET"),
+])
+def test_an_intake_of_another_client_in_the_url_is_a_404(client, auth, world, path, method):
+    """Pairing one's own client with another practice's intake id is refused and audited."""
+    auth.login(world.therapist.email)
+    url = path.format(record=world.record.id, other_intake=world.other_intake.id)
+    response = client.open(url, method=method, data={"advice": "x", "acted_on": "2026-01-01", "reason": "x"})
+    assert response.status_code == 404
+    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).one()
+    assert denial.client_id == world.record.id
+    assert world.other_intake.answers == {} and not world.other_intake.actions
 
 
 def test_a_foreign_id_in_a_form_field_is_a_404_and_audited(client, auth, world):

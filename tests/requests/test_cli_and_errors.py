@@ -76,3 +76,11 @@ def test_oversized_requests_are_refused_with_413(client, auth, world):
     response = client.post("/clients/new", data={"first_name": "A", "last_name": "B", "notes": "x" * 600_000})
     assert response.status_code == 413
     assert b"too much to send at once" in response.data
+
+
+def test_nul_characters_are_refused_with_a_400_not_stored(client, auth, world):
+    auth.login(world.therapist.email)
+    response = client.post(f"/clients/{world.record.id}/edit", data={"first_name": "A\x00", "last_name": "B"})
+    assert response.status_code == 400
+    assert client.get("/clients/", query_string={"q": "a\x00b"}).status_code == 400
+    assert world.record.first_name == "Amira"

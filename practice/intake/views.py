@@ -1,0 +1,218 @@
+"""Views for intakes, red-flag actions and questionnaires. Every view loads the client first."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from practice.access import deny, staff_required
+from practice.audit.operations import record_event
+from practice.clients.access import get_client_or_404
+from practice.clients.models import Client
+from practice.extensions import db
+from practice.intake import body_regions, bp, contraindications, questionnaires, screening
+from practice.intake.assessment import CONTRIBUTORS, PAIN_QUALITIES, STAGE_LABELS, assess, pain_stage
+from practice.intake.forms import IntakeForm, RedFlagActionForm, decode_answers, questionnaire_form
+from practice.intake.models import Intake
+from practice.intake.operations import (
+    IntakeConflict,
+    IntakeLocked,
+    create_intake,
+    latest_intake,
+    needs_action,
+    open_draft,
+    record_action,
+    record_questionnaire,
+    update_draft,
+)
+
+CONFLICT_MESSAGE = ("Someone else saved this intake while you were editing it. Your answers are still in the "
+                    "form below; check them against the saved version and save again.")
+
+
+def get_intake_or_404(client: Client, intake_id: int) -> Intake:
+    """An intake of this client; any other id is an audited 404."""
+    intake = db.session.get(Intake, intake_id)
+    if intake is None or intake.client_id != client.id:
+        deny("intake.access_denied", target_type="intake", target_id=intake_id, client_id=client.id)
+    return intake
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _wants_to_sign() -> bool:
+    return request.form.get("submit_action") == "sign"
+
+
+@bp.route("/intakes/new", methods=["GET", "POST"])
+@staff_required
+def new(client_id: int):
+    """Record a new intake; a client with a draft continues that draft instead."""
+    client = get_client_or_404(client_id)
+    draft = open_draft(client.id)
+    if draft is not None:
+        return redirect(url_for("intake.edit", client_id=client.id, intake_id=draft.id))
+    form = IntakeForm()
+    previous = latest_intake(client.id)
+    if request.method == "GET" and previous is not None:
+        form.load(previous.answers)  # a reassessment starts from the last signed answers
+    if form.validate_on_submit():
+        try:
+            intake = create_intake(client, form.answers(), actor=_actor(), sign=_wants_to_sign())
+        except IntakeLocked as error:  # a colleague started a draft meanwhile
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("clients.show", client_id=client.id))
+        db.session.commit()
+        flash("Intake signed." if intake.is_signed else "Draft saved.", "success")
+        return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
+    return render_template("intake/form.html", client=client, form=form, intake=None, previous=previous)
+
+
+@bp.route("/intakes/<id:intake_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(client_id: int, intake_id: int):
+    """Continue a draft. Signed intakes are locked."""
+    client = get_client_or_404(client_id)
+    intake = get_intake_or_404(client, intake_id)
+    if intake.is_signed:
+        flash("This intake is signed and locked. Start a reassessment to record changes.", "info")
+        return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
+    form = IntakeForm()
+    if request.method == "GET":
+        form.load(intake.answers)
+    seen = request.form.get("row_version", type=int) or 0
+    if form.validate_on_submit():
+        try:
+            update_draft(intake, client, form.answers(), seen_row_version=seen, actor=_actor(), sign=_wants_to_sign())
+        except IntakeConflict:
+            db.session.rollback()
+            flash(CONFLICT_MESSAGE, "error")
+            return render_template("intake/form.html", client=client, form=form, intake=intake, conflict=True), 409
+        db.session.commit()
+        flash("Intake signed." if intake.is_signed else "Draft saved.", "success")
+        return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
+    record_event("intake.view", target=intake, detail="edit form")
+    db.session.commit()
+    return render_template("intake/form.html", client=client, form=form, intake=intake)
+
+
+@bp.route("/intakes/<id:intake_id>")
+@staff_required
+def show(client_id: int, intake_id: int):
+    """An intake with its screening result, actions and contraindication table."""
+    client = get_client_or_404(client_id)
+    intake = get_intake_or_404(client, intake_id)
+    record_event("intake.view", target=intake)
+    db.session.commit()
+    return _render_intake(client, intake, RedFlagActionForm())
+
+
+def _render_intake(client: Client, intake: Intake, action_form: RedFlagActionForm, status: int = 200):
+    result = assess(intake.answers, intake.age_at_intake)
+    stage = pain_stage(_date(intake.answers.get("onset_date")), intake.taken_on)
+    return render_template(
+        "intake/show.html", client=client, intake=intake, result=result.screening, techniques=result.techniques,
+        stage_label=STAGE_LABELS.get(stage), action_form=action_form, needs_action=needs_action(intake),
+        is_latest=latest_intake(client.id).id == intake.id,
+    ), status
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+@bp.route("/intakes/<id:intake_id>/action", methods=["POST"])
+@staff_required
+def action(client_id: int, intake_id: int):
+    """Record the advice given or the referral made for a screening that needs action."""
+    client = get_client_or_404(client_id)
+    intake = get_intake_or_404(client, intake_id)
+    form = RedFlagActionForm()
+    if not form.validate_on_submit():
+        return _render_intake(client, intake, form, 400)
+    record_action(intake, advice=form.advice.data, referred_to=form.referred_to.data, acted_on=form.acted_on.data,
+                  actor=_actor())
+    db.session.commit()
+    flash("The action taken has been recorded.", "success")
+    return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
+
+
+@bp.route("/questionnaires/<key>/new", methods=["GET", "POST"])
+@staff_required
+def questionnaire(client_id: int, key: str):
+    """Enter a client's answers to an outcome questionnaire; the score is computed and kept."""
+    client = get_client_or_404(client_id)
+    definition = questionnaires.QUESTIONNAIRES.get(key)
+    if definition is None:
+        deny("questionnaire.unknown", target_type="questionnaire", target_id=key, client_id=client.id)
+    labels = _labels(definition, client)
+    form = questionnaire_form(definition, labels)()
+    if form.validate_on_submit():
+        response = record_questionnaire(client, key, decode_answers(definition, form), taken_on=form.taken_on.data,
+                                        actor=_actor())
+        db.session.commit()
+        if response.is_complete:
+            flash(f"{definition.name} saved.", "success")
+        else:
+            flash(f"{definition.name} saved, but it is incomplete, so it has no score.", "info")
+        return redirect(url_for("clients.show", client_id=client.id))
+    return render_template("intake/questionnaire.html", client=client, definition=definition, form=form)
+
+
+def _labels(definition, client: Client) -> dict[str, str]:
+    """Item labels: the practice's licensed wording when configured, and PSFS activity names from the intake."""
+    labels = {}
+    wording_file = current_app.config.get("QUESTIONNAIRE_WORDING_FILE")
+    if wording_file:
+        labels.update(questionnaires.load_licensed_wording(wording_file).get(definition.key, {}))
+    if definition.key == "psfs":
+        latest = latest_intake(client.id)
+        for n in range(1, questionnaires.PSFS_MAX_ACTIVITIES + 1):
+            name = (latest.answers.get(f"activity_{n}") if latest else None) or ""
+            if name:
+                labels[f"activity_{n}"] = f"{name}: 0 (unable) to 10 (as before the problem)"
+    return labels
+
+
+@bp.app_template_global()
+def screening_level_label(level: str) -> str:
+    """The plain label of a screening level."""
+    return screening.LEVEL_LABELS.get(level, level)
+
+
+@bp.app_template_global()
+def format_score(value) -> str:
+    """A score without a needless '.0'."""
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# Labels the intake templates look up by key; built once, they never change at run time.
+TEMPLATE_VALUES = {
+    "answer_labels": screening.ANSWER_LABELS,
+    "question_texts": {question.key: question.text for question in screening.RED_FLAG_QUESTIONS},
+    "categories": screening.CATEGORIES,
+    "contra_labels": contraindications.LEVEL_LABELS,
+    "startback_advice": questionnaires.STARTBACK_ADVICE,
+    "region_label": body_regions.region_label,
+    "labels": {
+        "qualities": dict(PAIN_QUALITIES),
+        "contributors": dict(CONTRIBUTORS),
+        "conditions": dict(contraindications.CONDITIONS),
+        "medications": dict(contraindications.MEDICATIONS),
+    },
+}
+
+
+@bp.app_context_processor
+def intake_template_values() -> dict:
+    """Labels for screening answers, techniques, regions and conditions."""
+    return TEMPLATE_VALUES
