@@ -209,3 +209,15 @@ def test_intake_text_is_escaped(client, auth, world, make_client):
         **DESK_WORKER, "reason": "<script>alert(1)</script>", "submit_action": "sign"})
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_practice_with_a_licence_sees_its_official_wording(make_app, world, tmp_path):
+    wording = tmp_path / "wording.json"
+    wording.write_text('{"odi": {"pain_intensity": "Official section one text"}}', encoding="utf-8")
+    app = make_app(QUESTIONNAIRE_WORDING_FILE=str(wording))
+    client = app.test_client()
+    client.post("/login", data={"email": world.therapist.email, "password": "tranquil-maple-orbit-42"})
+    html = client.get(f"/clients/{world.record.id}/questionnaires/odi/new").get_data(as_text=True)
+    assert "Official section one text" in html
+    default = client.get(f"/clients/{world.record.id}/questionnaires/rmdq/new").get_data(as_text=True)
+    assert "Stays at home more" in default
