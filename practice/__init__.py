@@ -87,7 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from practice.accounts import bp as accounts_bp
     from practice.clients import bp as clients_bp
     from practice.dashboard import bp as dashboard_bp
-    from practice.intake import bp as intake_bp
+    from practice.intake.views import bp as intake_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(clients_bp)

@@ -1,6 +1,5 @@
-"""Intake: the client's history and red-flag answers, screening, contraindications and questionnaires."""
-from flask import Blueprint
+"""Intake: the client's history and red-flag answers, screening, contraindications and questionnaires.
 
-bp = Blueprint("intake", __name__, url_prefix="/clients/<id:client_id>")
-
-from practice.intake import views  # noqa: E402,F401  (registers the routes)
+The rule modules here (screening, contraindications, questionnaires, body_regions, assessment) are pure
+Python; importing this package does not import Flask. The views live in `practice.intake.views`.
+"""

@@ -11,7 +11,8 @@ from practice.audit.operations import record_event
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
-from practice.intake import body_regions, bp, contraindications, questionnaires, screening
+from practice.intake import body_regions, contraindications, questionnaires, screening
+from practice.intake.blueprint import bp
 from practice.intake.assessment import CONTRIBUTORS, PAIN_QUALITIES, STAGE_LABELS, assess, pain_stage
 from practice.intake.forms import IntakeForm, RedFlagActionForm, decode_answers, questionnaire_form
 from practice.intake.models import Intake

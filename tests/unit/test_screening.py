@@ -347,3 +347,20 @@ def test_property_never_clear_with_gaps(answers, age, sex, osteoporosis, steroid
         assert all_answered and 0 <= age <= 130
     if not all_answered:
         assert level_rank(result.level) >= level_rank(INCOMPLETE)
+
+
+def test_the_rule_modules_import_no_web_or_database_code():
+    """Screening, contraindication and scoring rules are pure: only the standard library and each other."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "practice" / "intake"
+    pure = ("screening", "contraindications", "questionnaires", "assessment", "body_regions")
+    for name in pure:
+        tree = ast.parse((package / f"{name}.py").read_text())
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        outside = {module for module in imported if module and module.split(".")[0] in ("flask", "sqlalchemy", "wtforms")
+                   or (module.startswith("practice") and module not in ("practice.intake",)
+                       and module.rsplit(".", 1)[-1] not in pure)}
+        assert outside == set(), f"{name} imports {outside}"
