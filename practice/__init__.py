@@ -88,11 +88,17 @@ def register_blueprints(app: Flask) -> None:
     from practice.clients import bp as clients_bp
     from practice.dashboard import bp as dashboard_bp
     from practice.intake.views import bp as intake_bp
+    from practice.library.views import bp as library_bp
+    from practice.plans.session_views import bp as sessions_bp
+    from practice.plans.views import bp as plans_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(clients_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(sessions_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -10,6 +10,7 @@ from practice.accounts.models import Practice, User
 from practice.accounts.operations import AccountError, add_therapist, create_practice, create_user, find_user_by_email
 from practice.clients.operations import create_client
 from practice.extensions import db
+from practice.library.operations import seed_library
 
 DEMO_PRACTICE = "Willow Street Massage"
 DEMO_LOGINS = (
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_practice_command)
     app.cli.add_command(add_therapist_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_library_command)
 
 
 def _fail(error: AccountError):
@@ -80,9 +82,18 @@ def add_therapist_command(practice_id, name, email, temporary_password):
     click.echo(f"Added {name} <{email}>; they will be asked to choose a password at first login.")
 
 
+@click.command("seed-library")
+def seed_library_command():
+    """Add or refresh the shared technique library (safe to run again; practice copies are untouched)."""
+    added = seed_library()
+    db.session.commit()
+    click.echo(f"Technique library ready ({added} new shared items).")
+
+
 @click.command("seed-demo")
 def seed_demo_command():
     """Create the demo practice (an owner, two therapists, a dozen clients) and print the logins."""
+    seed_library()
     if find_user_by_email(DEMO_LOGINS[0][1]) is None:
         seed_demo()
         db.session.commit()

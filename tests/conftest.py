@@ -8,7 +8,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from practice import create_app
 from practice.accounts.models import Practice, User
@@ -16,7 +16,11 @@ from practice.accounts.operations import create_practice, create_user
 from practice.clients.models import Client
 from practice.clients.operations import create_client
 from practice.extensions import db
-from practice.intake.operations import create_intake
+from practice.intake.operations import create_intake, record_action
+from practice.library.models import LibraryItem
+from practice.library.operations import create_item, seed_library
+from practice.plans.operations import activate, create_plan
+from practice.plans.session_operations import create_note
 from tests.support.postgres import ThrowawayCluster
 
 # Both by default: the same request tests run on the embedded SQLite and on a real PostgreSQL.
@@ -213,6 +217,16 @@ class World:
                                         last_name="Other")
         self.intake = create_intake(self.record, {}, actor=self.therapist)
         self.other_intake = create_intake(self.other_record, {}, actor=self.other_therapist)
+        seed_library()
+        record_action(self.intake, advice="Reviewed in person", referred_to=None, acted_on=date.today(),
+                      actor=self.therapist)
+        self.plan = create_plan(self.record, self.intake, actor=self.therapist)
+        activate(self.plan, self.record, seen_row_version=self.plan.row_version, actor=self.therapist)
+        self.step = self.plan.steps[0]
+        self.note = create_note(self.record, {"seen_on": date.today(), "subjective": "Better"}, actor=self.therapist)
+        self.seeded_item = db.session.scalars(select(LibraryItem).where(LibraryItem.slug == "heat")).one()
+        self.other_item = create_item(self.other_practice.id, {"name": "Other clinic stretch", "kind": "home",
+                                                               "steps": ["Stretch"]}, actor=self.other_owner)
         db.session.commit()
 
     def actor(self, name: str) -> User | None:

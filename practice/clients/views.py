@@ -24,6 +24,7 @@ from practice.database import is_record_id
 from practice.extensions import db
 from practice.intake.operations import client_intake_summary
 from practice.intake.questionnaires import QUESTIONNAIRES
+from practice.plans.operations import client_plans, recent_notes
 
 SEARCH_MAX = 100
 
@@ -94,7 +95,8 @@ def show(client_id: int):
     record_event("client.view", target=client)
     db.session.commit()
     return render_template("clients/show.html", client=client, intake=client_intake_summary(client),
-                           questionnaires=QUESTIONNAIRES)
+                           questionnaires=QUESTIONNAIRES, plans=client_plans(client.id),
+                           notes=recent_notes(client.id))
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from practice.audit.models import OUTCOME_DENIED, AuditEvent
 from practice.extensions import db
+from practice.plans.models import Plan
 
 ACTORS = ("owner", "therapist", "other_therapist", "client", "anonymous")
 
@@ -47,6 +48,46 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                       dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
     "intake.questionnaire": ("GET", "/clients/{record}/questionnaires/startback/new",
                              dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "library.index": ("GET", "/library/", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
+    # Seeded items are shared by every practice, so another practice's therapist sees and copies them too.
+    "library.show": ("GET", "/library/{seeded_item}",
+                     dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
+    "library.copy": ("POST", "/library/{seeded_item}/copy",
+                     dict(owner=302, therapist=302, other_therapist=302, client=403, anonymous=LOGIN)),
+    "library.new": ("GET", "/library/new", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
+    "library.edit": ("GET", "/library/{seeded_item}/edit",
+                     dict(owner=302, therapist=302, other_therapist=302, client=403, anonymous=LOGIN)),
+    "plans.new": ("POST", "/clients/{record}/plans/new",
+                  dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.show": ("GET", "/clients/{record}/plans/{plan}",
+                   dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    # Empty posts: a form error (400), or a stale row version (409) where the form has no other field.
+    "plans.details": ("POST", "/clients/{record}/plans/{plan}/details",
+                      dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.add_step": ("POST", "/clients/{record}/plans/{plan}/steps",
+                       dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.update_step": ("POST", "/clients/{record}/plans/{plan}/steps/{step}",
+                          dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.remove_step": ("POST", "/clients/{record}/plans/{plan}/steps/{step}/remove",
+                          dict(owner=409, therapist=409, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.move_step": ("POST", "/clients/{record}/plans/{plan}/steps/{step}/move",
+                        dict(owner=409, therapist=409, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.activate": ("POST", "/clients/{record}/plans/{plan}/activate",
+                       dict(owner=409, therapist=409, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.publish": ("POST", "/clients/{record}/plans/{plan}/publish",
+                      dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.status": ("POST", "/clients/{record}/plans/{plan}/status",
+                     dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
+    "plans.version": ("GET", "/clients/{record}/plans/{plan}/versions/1",
+                      dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "sessions.new": ("GET", "/clients/{record}/sessions/new",
+                     dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "sessions.show": ("GET", "/clients/{record}/sessions/{note}",
+                      dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "sessions.edit": ("GET", "/clients/{record}/sessions/{note}/edit",
+                      dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "sessions.amend": ("POST", "/clients/{record}/sessions/{note}/amend",
+                       dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
 }
 UNTESTED = {"static"}
 
@@ -73,7 +114,8 @@ def test_access(client, auth, world, endpoint, method, path, actor, expected):
     user = world.actor(actor)
     if user is not None:
         assert auth.login(user.email).status_code == 302
-    url = path.format(record=world.record.id, colleague=world.colleague.id, intake=world.intake.id)
+    url = path.format(record=world.record.id, colleague=world.colleague.id, intake=world.intake.id,
+                      plan=world.plan.id, step=world.step.id, note=world.note.id, seeded_item=world.seeded_item.id)
     response = client.open(url, method=method)
     assert response.status_code == expected, f"{actor} {method} {url}"
     if expected == LOGIN and actor == "anonymous" and endpoint != "accounts.login":
@@ -148,3 +190,33 @@ def test_unusable_therapist_ids_in_the_form_never_crash(client, auth, world, val
     assert response.status_code in (200, 302, 404)
     db.session.expire_all()
     assert world.record.therapist_id in (world.therapist.id, None)
+
+
+@pytest.mark.parametrize("path,method", [
+    ("/library/{other_item}", "GET"), ("/library/{other_item}/edit", "POST"), ("/library/{other_item}/copy", "POST"),
+])
+def test_another_practices_own_library_items_are_out_of_reach(client, auth, world, path, method):
+    auth.login(world.therapist.email)
+    response = client.open(path.format(other_item=world.other_item.id), method=method, data={"name": "Mine now"})
+    assert response.status_code == 404
+    assert world.other_item.name == "Other clinic stretch"
+
+
+@pytest.mark.parametrize("path", [
+    "/clients/{other}/plans/{plan}", "/clients/{record}/plans/{other_plan}/steps/{step}/remove",
+    "/clients/{record}/plans/{plan}/steps/{foreign_step}", "/clients/{other}/sessions/{note}",
+])
+def test_plan_and_note_ids_of_other_clients_are_404(client, auth, world, make_client, path):
+    other_client = make_client(world.practice, world.colleague, first_name="Cleo", last_name="Colleague")
+    auth.login(world.owner.email)
+    other_plan_response = client.post(f"/clients/{other_client.id}/intakes/new", data={"submit_action": "sign"})
+    assert other_plan_response.status_code == 302
+    client.post(f"/clients/{other_client.id}/plans/new")
+    other_plan = db.session.scalars(select(Plan).where(Plan.client_id == other_client.id)).one()
+    url = path.format(other=other_client.id, record=world.record.id, plan=world.plan.id, other_plan=other_plan.id,
+                      step=world.step.id, foreign_step=other_plan.steps[0].id, note=world.note.id)
+    method = "GET" if url.count("/") <= 5 else "POST"
+    response = client.open(url, method=method, data={"row_version": str(world.plan.row_version)})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert len(world.plan.steps) == len(world.plan.versions[0].content["steps"])

@@ -1,0 +1,1 @@
+"""Treatment plans: the professional part, the home routine, versions, and session notes."""

@@ -1,0 +1,74 @@
+"""Operations on session notes: write, sign (locks), amend. They flush, never commit."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from practice.accounts.models import User
+from practice.audit.operations import record_event
+from practice.clients.models import Client
+from practice.database import utcnow
+from practice.extensions import db
+from practice.plans.models import STATUS_ACTIVE, Plan, SessionAmendment, SessionNote
+
+NOTE_FIELDS = ("seen_on", "duration_minutes", "subjective", "objective", "assessment", "plan_text", "techniques",
+               "pain_before", "pain_after")
+
+
+class NoteLocked(Exception):
+    """A signed note is not edited; add an amendment instead."""
+
+
+def create_note(client: Client, values: dict, *, actor: User, sign: bool = False) -> SessionNote:
+    """Record a visit, linked to the client's active plan if there is one."""
+    plan_id = db.session.scalar(select(Plan.id).where(Plan.client_id == client.id, Plan.status == STATUS_ACTIVE))
+    note = SessionNote(client_id=client.id, plan_id=plan_id, created_by_id=actor.id,
+                       **{name: _clean(name, values.get(name)) for name in NOTE_FIELDS})
+    db.session.add(note)
+    db.session.flush()
+    record_event("session.create", target=note, actor=actor)
+    if sign:
+        sign_note(note, actor=actor)
+    return note
+
+
+def _clean(name: str, value):
+    if name == "techniques":
+        return list(value or [])
+    if name in ("subjective", "objective", "assessment", "plan_text"):
+        return value or ""
+    return value
+
+
+def update_note(note: SessionNote, values: dict, *, seen_row_version: int, actor: User, sign: bool = False) -> None:
+    """Change an unsigned note."""
+    if note.is_signed:
+        raise NoteLocked()
+    if seen_row_version != note.row_version:
+        raise NoteConflict()
+    for name in NOTE_FIELDS:
+        setattr(note, name, _clean(name, values.get(name)))
+    db.session.flush()
+    record_event("session.update", target=note, actor=actor)
+    if sign:
+        sign_note(note, actor=actor)
+
+
+class NoteConflict(Exception):
+    """Someone else saved the note since this form was opened."""
+
+
+def sign_note(note: SessionNote, *, actor: User) -> None:
+    """Lock the note."""
+    note.is_signed = True
+    note.signed_at = utcnow()
+    db.session.flush()
+    record_event("session.sign", target=note, actor=actor)
+
+
+def amend_note(note: SessionNote, text: str, *, actor: User) -> SessionAmendment:
+    """Add a dated amendment to a signed note; the original stays as it was."""
+    amendment = SessionAmendment(note=note, text=text, created_by_id=actor.id)
+    db.session.add(amendment)
+    db.session.flush()
+    record_event("session.amend", target=note, actor=actor)
+    return amendment

@@ -1,0 +1,112 @@
+"""Views of session notes: SOAP notes per visit; signed notes are locked and take amendments."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from practice.access import deny, staff_required
+from practice.audit.operations import record_event
+from practice.clients.access import get_client_or_404
+from practice.clients.models import Client
+from practice.extensions import db
+from practice.plans.blueprint import sessions_bp as bp
+from practice.plans.forms import AmendmentForm, SessionNoteForm
+from practice.plans.models import STATUS_ACTIVE, Plan, SessionNote
+from practice.plans.session_operations import (
+    NOTE_FIELDS,
+    NoteConflict,
+    NoteLocked,
+    amend_note,
+    create_note,
+    update_note,
+)
+
+
+def get_note_or_404(client: Client, note_id: int) -> SessionNote:
+    """A note of this client; any other id is an audited 404."""
+    note = db.session.get(SessionNote, note_id)
+    if note is None or note.client_id != client.id:
+        deny("session.access_denied", target_type="session_note", target_id=note_id, client_id=client.id)
+    return note
+
+
+def _values(form: SessionNoteForm) -> dict:
+    return {name: form[name].data for name in NOTE_FIELDS}
+
+
+def _plan_techniques(client: Client) -> list[str]:
+    plan = db.session.scalar(select(Plan).where(Plan.client_id == client.id, Plan.status == STATUS_ACTIVE))
+    return list(plan.techniques) if plan else []
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new(client_id: int):
+    """Record a visit."""
+    client = get_client_or_404(client_id)
+    form = SessionNoteForm()
+    if request.method == "GET":
+        form.techniques.data = _plan_techniques(client)  # picked from the plan; the therapist unticks
+    if form.validate_on_submit():
+        note = create_note(client, _values(form), actor=current_user._get_current_object(),
+                           sign=request.form.get("submit_action") == "sign")
+        db.session.commit()
+        flash("Session note signed." if note.is_signed else "Session note saved.", "success")
+        return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
+    return render_template("plans/session_form.html", client=client, form=form, note=None)
+
+
+@bp.route("/<id:note_id>")
+@staff_required
+def show(client_id: int, note_id: int):
+    """A session note with its amendments."""
+    client = get_client_or_404(client_id)
+    note = get_note_or_404(client, note_id)
+    record_event("session.view", target=note)
+    db.session.commit()
+    return render_template("plans/session_show.html", client=client, note=note, form=AmendmentForm())
+
+
+@bp.route("/<id:note_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(client_id: int, note_id: int):
+    """Edit an unsigned note; a signed one is locked."""
+    client = get_client_or_404(client_id)
+    note = get_note_or_404(client, note_id)
+    if note.is_signed:
+        flash("This note is signed and locked. Add an amendment instead.", "info")
+        return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
+    form = SessionNoteForm(obj=note)
+    if form.validate_on_submit():
+        seen = request.form.get("row_version", "")
+        try:
+            update_note(note, _values(form), seen_row_version=int(seen) if seen.isdigit() and len(seen) < 10 else 0,
+                        actor=current_user._get_current_object(), sign=request.form.get("submit_action") == "sign")
+        except (NoteConflict, NoteLocked):
+            db.session.rollback()
+            flash("Someone else saved this note while you were editing it. Your text is still in the form; "
+                  "compare it with the saved note and save again.", "error")
+            return render_template("plans/session_form.html", client=client, form=form, note=note), 409
+        db.session.commit()
+        flash("Session note saved.", "success")
+        return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
+    return render_template("plans/session_form.html", client=client, form=form, note=note)
+
+
+@bp.route("/<id:note_id>/amend", methods=["POST"])
+@staff_required
+def amend(client_id: int, note_id: int):
+    """Add a dated amendment to a signed note."""
+    client = get_client_or_404(client_id)
+    note = get_note_or_404(client, note_id)
+    form = AmendmentForm()
+    if not note.is_signed:
+        flash("Unsigned notes are edited directly.", "info")
+        return redirect(url_for("sessions.edit", client_id=client.id, note_id=note.id))
+    if not form.validate_on_submit():
+        return render_template("plans/session_show.html", client=client, note=note, form=form), 400
+    amend_note(note, form.text.data, actor=current_user._get_current_object())
+    db.session.commit()
+    flash("Amendment added.", "success")
+    return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
