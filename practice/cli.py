@@ -93,7 +93,6 @@ def seed_library_command():
 @click.command("seed-demo")
 def seed_demo_command():
     """Create the demo practice (an owner, two therapists, a dozen clients) and print the logins."""
-    seed_library()
     if find_user_by_email(DEMO_LOGINS[0][1]) is None:
         seed_demo()
         db.session.commit()
@@ -106,7 +105,8 @@ def seed_demo_command():
 
 
 def seed_demo() -> Practice:
-    """Create the demo practice's people and clients (flushes; the caller commits)."""
+    """Create the demo practice's people and clients, and the shared library (flushes; the caller commits)."""
+    seed_library()
     (owner_name, owner_email, owner_password, _), *therapists = DEMO_LOGINS
     practice = create_practice(practice_name=DEMO_PRACTICE, owner_name=owner_name, owner_email=owner_email,
                                owner_password=owner_password, email="hello@willow.example", phone="020 7946 0000")

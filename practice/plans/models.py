@@ -56,9 +56,11 @@ class Plan(db.Model):
     #: bumped on every save; an edit based on an older value is refused as a conflict
     row_version: Mapped[int] = mapped_column(default=1)
 
+    # Loaded with the plan in one extra query each, so a long routine costs no query per step.
     steps: Mapped[list["PlanStep"]] = relationship(back_populates="plan", order_by="PlanStep.position",
-                                                   cascade="all, delete-orphan")
-    versions: Mapped[list["PlanVersion"]] = relationship(back_populates="plan", order_by="PlanVersion.number")
+                                                   cascade="all, delete-orphan", lazy="selectin")
+    versions: Mapped[list["PlanVersion"]] = relationship(back_populates="plan", order_by="PlanVersion.number",
+                                                         lazy="selectin")
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -94,8 +96,8 @@ class PlanStep(db.Model):
     overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     plan: Mapped[Plan] = relationship(back_populates="steps")
-    item: Mapped[LibraryItem] = relationship()
-    overridden_by: Mapped[User | None] = relationship()
+    item: Mapped[LibraryItem] = relationship(lazy="joined")
+    overridden_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class PlanVersion(db.Model):
@@ -114,7 +116,7 @@ class PlanVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="versions")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(lazy="joined")
 
 
 class SessionNote(db.Model):
