@@ -29,3 +29,9 @@ def optional_email():
 
 TEXT_FILTERS = [strip]
 OPTIONAL_TEXT_FILTERS = [none_if_blank]
+
+
+def posted_row_version(value) -> int:
+    """The row version a form was opened with; 0 (which never matches a saved row) when unreadable."""
+    value = value if isinstance(value, str) else ""
+    return int(value) if value.isdigit() and len(value) < 10 else 0

@@ -11,6 +11,7 @@ from practice.audit.operations import record_event
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
+from practice.forms import posted_row_version
 from practice.intake import body_regions, contraindications, questionnaires, screening
 from practice.intake.blueprint import bp
 from practice.intake.assessment import CONTRIBUTORS, PAIN_QUALITIES, STAGE_LABELS, assess, pain_stage
@@ -85,7 +86,7 @@ def edit(client_id: int, intake_id: int):
     form = IntakeForm()
     if request.method == "GET":
         form.load(intake.answers)
-    seen = request.form.get("row_version", type=int) or 0
+    seen = posted_row_version(request.form.get("row_version"))
     if form.validate_on_submit():
         try:
             update_draft(intake, client, form.answers(), seen_row_version=seen, actor=_actor(), sign=_wants_to_sign())

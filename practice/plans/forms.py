@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from practice.forms import DATE_MESSAGE, OPTIONAL_TEXT_FILTERS, TEXT_FILTERS
+from practice.forms import DATE_MESSAGE, OPTIONAL_TEXT_FILTERS, TEXT_FILTERS, posted_row_version
 from practice.intake import body_regions, contraindications
 from practice.intake.forms import MultiCheckboxField
 
@@ -27,8 +27,7 @@ class VersionedForm(FlaskForm):
 
     def seen_row_version(self) -> int:
         """The row version the form was opened with (0 when unreadable, which always conflicts)."""
-        value = self.row_version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else 0
+        return posted_row_version(self.row_version.data)
 
 
 class PlanDetailsForm(VersionedForm):

@@ -10,6 +10,7 @@ from practice.audit.operations import record_event
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
+from practice.forms import posted_row_version
 from practice.plans.blueprint import sessions_bp as bp
 from practice.plans.forms import AmendmentForm, SessionNoteForm
 from practice.plans.models import STATUS_ACTIVE, Plan, SessionNote
@@ -79,9 +80,8 @@ def edit(client_id: int, note_id: int):
         return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
     form = SessionNoteForm(obj=note)
     if form.validate_on_submit():
-        seen = request.form.get("row_version", "")
         try:
-            update_note(note, _values(form), seen_row_version=int(seen) if seen.isdigit() and len(seen) < 10 else 0,
+            update_note(note, _values(form), seen_row_version=posted_row_version(request.form.get("row_version")),
                         actor=current_user._get_current_object(), sign=request.form.get("submit_action") == "sign")
         except (NoteConflict, NoteLocked):
             db.session.rollback()

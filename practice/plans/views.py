@@ -10,6 +10,7 @@ from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.database import is_record_id
 from practice.extensions import db
+from practice.forms import posted_row_version
 from practice.intake import contraindications
 from practice.intake.operations import latest_intake
 from practice.library.models import LibraryItem
@@ -181,8 +182,7 @@ def move_step(client_id: int, plan_id: int, step_id: int):
 
 
 def _seen() -> int:
-    value = request.form.get("row_version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else 0
+    return posted_row_version(request.form.get("row_version"))
 
 
 @bp.route("/<id:plan_id>/activate", methods=["POST"])
