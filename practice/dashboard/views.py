@@ -10,6 +10,7 @@ from practice.clients.operations import recently_opened, visible_clients
 from practice.dashboard import bp
 from practice.extensions import db
 from practice.intake.operations import unresolved_red_flags
+from practice.plans.operations import recently_seen
 
 DASHBOARD_CLIENTS = 8
 
@@ -33,7 +34,8 @@ def index():
         ).all()
     return render_template("dashboard/index.html", client_count=count, my_clients=my_clients,
                            recent=recently_opened(current_user), unassigned=unassigned,
-                           red_flags=unresolved_red_flags(visible_clients(current_user)))
+                           red_flags=unresolved_red_flags(visible_clients(current_user)),
+                           seen=recently_seen(visible_clients(current_user)))
 
 
 @bp.route("/me")

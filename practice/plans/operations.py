@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from practice.accounts.models import User
 from practice.audit.operations import record_event
@@ -316,3 +316,15 @@ def recent_notes(client_id: int, limit: int = 50) -> list[SessionNote]:
     """The client's latest session notes, newest first."""
     return list(db.session.scalars(select(SessionNote).where(SessionNote.client_id == client_id)
                                    .order_by(SessionNote.seen_on.desc(), SessionNote.id.desc()).limit(limit)))
+
+
+def recently_seen(clients_query, limit: int = 5) -> list[tuple[Client, date]]:
+    """Clients among `clients_query` with the most recent session notes, and the date each was last seen."""
+    last_seen = (select(SessionNote.client_id, func.max(SessionNote.seen_on).label("seen_on"))
+                 .group_by(SessionNote.client_id).subquery())
+    visible = clients_query.where(Client.is_archived.is_(False)).subquery()
+    rows = db.session.execute(
+        select(Client, last_seen.c.seen_on).join(visible, visible.c.id == Client.id)
+        .join(last_seen, last_seen.c.client_id == Client.id)
+        .order_by(last_seen.c.seen_on.desc(), Client.id).limit(limit))
+    return [(client, seen_on) for client, seen_on in rows]

@@ -236,3 +236,14 @@ def test_library_copies_leave_the_shared_original_unchanged(client, auth, world)
     assert copy.name == "Warm pack (our way)" and heat.name != "Warm pack (our way)"
     listing = client.get("/library/").get_data(as_text=True)
     assert "Warm pack (our way)</a>" in listing and f">{heat.name}</a>" not in listing
+
+
+def test_the_dashboard_lists_the_clients_most_recently_seen(client, auth, world, make_client):
+    auth.login(world.therapist.email)
+    earlier = make_client(world.practice, world.therapist, first_name="Earl", last_name="Ier")
+    for record, day in ((earlier, "2026-01-05"), (world.record, "2026-02-10")):
+        client.post(f"/clients/{record.id}/sessions/new", data={"seen_on": day, "submit_action": "sign"})
+    seen = client.get("/").get_data(as_text=True).split("Recently seen")[1].split("Recently opened")[0]
+    assert seen.index("Hassan, Amira") < seen.index("Ier, Earl")
+    assert f"Last session {date.today().isoformat()}" in seen  # the later of its two notes
+    assert "Carter, Ben" not in seen  # a colleague's client
