@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -24,16 +23,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert, select  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
+from bench.common import MEASURED, WARMUP, QueryCounter, bench_config, measure  # noqa: E402
 from practice import create_app  # noqa: E402
 from practice.accounts.operations import create_practice, create_user  # noqa: E402
 from practice.clients.models import Client  # noqa: E402
 from practice.extensions import db  # noqa: E402
 
 SIZES = (100, 10_000)
-WARMUP = 5
-MEASURED = 50
 ARCHIVED_SHARE = 0.08
 OWNER_EMAIL = "owner@bench.example"
 PASSWORD = "bench-quiet-harbour-lantern-58"
@@ -55,18 +53,6 @@ LAST_NAMES = (
     "Zhang", "McAllister", "Nguyen", "Silva", "Kim", "Haddad", "Mensah", "Popescu", "Richter", "Sørensen",
 )
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example", "post.example")
-
-
-def bench_config(url: str) -> dict:
-    """The settings of the benchmarked app."""
-    return {
-        "ENV_NAME": "testing",
-        "SECRET_KEY": "bench-secret-key-long-enough-0123456789",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-    }
 
 
 def client_rows(count: int, practice_id: int, therapist_ids: list[int], rng: random.Random) -> list[dict]:
@@ -127,42 +113,6 @@ def build_database(app, size: int) -> dict:
     pages = max(1, -(-active // per_page))
     return {"active": active, "pages": pages, "middle_page": max(1, (pages + 1) // 2), "client_id": middle,
             "inserted_s": inserted_s}
-
-
-class QueryCounter:
-    """Records the SQL statements the engine sends while `recording` is on."""
-
-    def __init__(self, engine):
-        self.statements: list[str] = []
-        event.listen(engine, "before_cursor_execute", self._record)
-
-    def _record(self, _connection, _cursor, statement, _parameters, _context, _executemany):
-        self.statements.append(statement)
-
-    def reset(self) -> None:
-        self.statements = []
-
-
-def measure(http, counter: QueryCounter, url: str) -> dict:
-    """Warm up, then time MEASURED requests and count the queries of each."""
-    for _ in range(WARMUP):
-        response = http.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url} answered {response.status_code} during warm-up")
-    durations, counts, sample = [], [], []
-    for _ in range(MEASURED):
-        counter.reset()
-        started = time.perf_counter()
-        response = http.get(url)
-        durations.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url} answered {response.status_code}")
-        counts.append(len(counter.statements))
-        sample = list(counter.statements)
-    durations.sort()
-    p95 = durations[min(len(durations) - 1, int(round(0.95 * len(durations))) - 1)]
-    return {"counts": counts, "median_ms": statistics.median(durations) * 1000, "p95_ms": p95 * 1000,
-            "sql": sample}
 
 
 def run_size(size: int, workdir: Path, verbose: bool) -> dict[str, dict]:
