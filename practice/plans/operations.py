@@ -46,9 +46,9 @@ class PlanConflict(Exception):
         self.changes = changes
 
 
-def client_table(client: Client) -> dict[str, contraindications.Assessment]:
+def client_table(client: Client, intake: Intake | None = None) -> dict[str, contraindications.Assessment]:
     """The contraindication table from the client's latest intake (everything ok without one)."""
-    intake = latest_intake(client.id)
+    intake = intake or latest_intake(client.id)
     return contraindication_table(intake.answers if intake else {})
 
 

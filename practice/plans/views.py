@@ -54,7 +54,8 @@ def _back(client: Client, plan: Plan, anchor: str = ""):
 
 
 def _render(client: Client, plan: Plan, *, details_form=None, add_form=None, status: int = 200, conflict=None):
-    table = operations.client_table(client)
+    intake = latest_intake(client.id)
+    table = operations.client_table(client, intake)
     library = practice_library(client.practice_id, kind="home")
     add_form = add_form or AddStepForm(formdata=None, row_version=plan.row_version)
     add_form.item_id.choices = [(item.id, item.name) for item in library]
@@ -66,8 +67,7 @@ def _render(client: Client, plan: Plan, *, details_form=None, add_form=None, sta
         step_form_for=lambda step: StepForm(formdata=None, obj=step, row_version=plan.row_version,
                                             prefix=f"step{step.id}"),
         activation_problem=operations.activation_problem(plan, client) if plan.status == "draft" else None,
-        table=table, verdicts=verdicts, levels=contraindications, conflict=conflict,
-        intake=latest_intake(client.id)), status
+        table=table, verdicts=verdicts, levels=contraindications, conflict=conflict, intake=intake), status
 
 
 @bp.route("/new", methods=["POST"])
