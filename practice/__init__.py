@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from practice.accounts import bp as accounts_bp
     from practice.clients import bp as clients_bp
     from practice.dashboard import bp as dashboard_bp
+    from practice.handouts.views import bp as handouts_bp
     from practice.intake.views import bp as intake_bp
     from practice.library.views import bp as library_bp
     from practice.plans.session_views import bp as sessions_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(library_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(handouts_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -82,6 +82,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         # A practice holding a licence may load official questionnaire wording from its own JSON file.
         "QUESTIONNAIRE_WORDING_FILE": os.environ.get("QUESTIONNAIRE_WORDING_FILE"),
+        # PDF rendering limits: a render past the time limit is stopped with a clear error.
+        "HANDOUT_RENDER_TIMEOUT": float(os.environ.get("HANDOUT_RENDER_TIMEOUT", "20")),
+        "HANDOUT_MAX_PAGES": _int("HANDOUT_MAX_PAGES", 30),
+        #: where clients log in, printed on handouts (defaults to this site's client page)
+        "PORTAL_URL": os.environ.get("PORTAL_URL"),
         "FORCE_HTTPS": is_production and _bool("FORCE_HTTPS", True),
     }
     config.update(overrides)

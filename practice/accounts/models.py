@@ -34,6 +34,8 @@ class Practice(db.Model):
     #: contact details shown to clients
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
+    #: paper size of printed handouts: "A4" or "letter"
+    paper_size: Mapped[str] = mapped_column(String(10), default="A4", server_default="A4")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     users: Mapped[list["User"]] = relationship(back_populates="practice", order_by="User.name")

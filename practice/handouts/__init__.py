@@ -1,0 +1,1 @@
+"""Take-home handouts and referral summaries, rendered to PDF with WeasyPrint."""

@@ -1,0 +1,99 @@
+"""Making handout and referral PDFs: context, cache lookup, bounded render. Flushes, never commits."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from practice.accounts.models import Practice
+from practice.extensions import db
+from practice.handouts import context as pure_context
+from practice.handouts.models import RenderedHandout
+from practice.handouts.rendering import RenderRequest, render_pdf
+from practice.plans.models import PlanVersion
+
+HANDOUT_TEMPLATE = "handouts/handout.html"
+REFERRAL_TEMPLATE = "handouts/referral.html"
+
+
+def _static_root() -> Path:
+    return Path(current_app.static_folder).resolve()
+
+
+def _stylesheet() -> str:
+    return str(_static_root() / "css" / "handout.css")
+
+
+@lru_cache(maxsize=4)
+def _revision_of(template_folder: str, static_folder: str) -> str:
+    digest = hashlib.sha256()
+    files = [Path(template_folder) / "handouts" / "handout.html", Path(static_folder) / "css" / "handout.css",
+             *sorted((Path(static_folder) / "img" / "library").glob("*.svg"))]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def template_revision() -> str:
+    """A hash of the handout template, its stylesheet and the drawings: a new revision renders afresh."""
+    return _revision_of(current_app.template_folder, current_app.static_folder)
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of `url` as an SVG data: URL (the only kind of URL the PDF fetcher allows besides static)."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#1f2a2e")
+
+
+def handout_context(version: PlanVersion, practice: Practice, variant: str, portal_url: str) -> dict:
+    """The plain-values context of a version's handout."""
+    return pure_context.build_context(
+        version.content, version_number=version.number, saved_on=version.created_at.date().isoformat(),
+        practice=pure_context.Practice(practice.name, practice.phone, practice.email, practice.paper_size),
+        portal_url=portal_url, qr_data_uri=qr_data_uri(portal_url), variant=variant)
+
+
+def handout_html(context: dict, *, for_screen: bool) -> str:
+    """The handout as HTML: for the PDF (file URLs into static/) or for the browser's print view."""
+    static_url = "/static/" if for_screen else _static_root().as_uri() + "/"
+    return render_template(HANDOUT_TEMPLATE, **context, static_url=static_url, for_screen=for_screen)
+
+
+def handout_pdf(version: PlanVersion, practice: Practice, variant: str, portal_url: str) -> tuple[bytes, bool]:
+    """The version's handout PDF and whether it came from the cache; renders and keeps it otherwise."""
+    context = handout_context(version, practice, variant, portal_url)
+    key = pure_context.context_key(context, template_revision())
+    cached = db.session.scalar(select(RenderedHandout.pdf).where(RenderedHandout.key == key))
+    if cached is not None:
+        return cached, True
+    pdf = _render(handout_html(context, for_screen=False), paper=context["paper_size"])
+    _keep(key, version.id, variant, pdf)
+    return pdf, False
+
+
+def _render(html: str, *, paper: str) -> bytes:
+    root = _static_root()
+    job = RenderRequest(html=html, base_url=root.as_uri() + "/", static_root=str(root), stylesheets=(_stylesheet(),),
+                        extra_css=f"@page {{ size: {'letter' if paper == 'letter' else 'A4'}; }}",
+                        max_pages=current_app.config["HANDOUT_MAX_PAGES"])
+    return render_pdf(job, timeout=current_app.config["HANDOUT_RENDER_TIMEOUT"])
+
+
+def _keep(key: str, version_id: int, variant: str, pdf: bytes) -> None:
+    # Two requests may render the same handout at once; the second insert is simply not needed.
+    try:
+        with db.session.begin_nested():
+            db.session.add(RenderedHandout(key=key, plan_version_id=version_id, variant=variant, pdf=pdf))
+    except IntegrityError:
+        pass
+
+
+def referral_pdf(context: dict, practice: Practice) -> bytes:
+    """The one-page referral summary for the client's doctor."""
+    html = render_template(REFERRAL_TEMPLATE, **context, for_screen=False)
+    return _render(html, paper=practice.paper_size)

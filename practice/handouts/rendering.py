@@ -1,0 +1,95 @@
+"""Bounded PDF rendering: capped input, capped pages, and a time limit enforced in a worker process.
+
+WeasyPrint cannot be interrupted inside a thread, so renders run in a small warm worker process; a render
+that runs past its limit has its worker killed and the request gets a clear error instead of a stuck worker.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+MAX_HTML_BYTES = 2 * 1024 * 1024
+MAX_PAGES = 30
+RENDER_TIMEOUT_SECONDS = 20.0
+
+
+class RenderError(Exception):
+    """A render refused or stopped, with a message for the user."""
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """Everything a worker needs: plain values only, so it crosses the process boundary."""
+
+    html: str
+    base_url: str
+    static_root: str
+    stylesheets: tuple[str, ...] = ()
+    #: small CSS made by the app itself (the practice's paper size), never user text
+    extra_css: str = ""
+    max_pages: int = MAX_PAGES
+    pdf_variant: str | None = "pdf/ua-1"
+
+
+def render_in_process(job: RenderRequest) -> bytes:
+    """Render `job` here and now (the worker's entry point, and the benchmark's baseline)."""
+    from weasyprint import CSS, HTML
+
+    from practice.handouts.fetcher import StaticOnlyFetcher
+
+    fetcher = StaticOnlyFetcher(job.static_root)
+    stylesheets = [CSS(filename=path, url_fetcher=fetcher) for path in job.stylesheets]
+    if job.extra_css:
+        stylesheets.append(CSS(string=job.extra_css, url_fetcher=fetcher))
+    document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(stylesheets=stylesheets)
+    if len(document.pages) > job.max_pages:
+        raise RenderError(f"The document would have {len(document.pages)} pages; the limit is {job.max_pages}.")
+    options = {"pdf_variant": job.pdf_variant} if job.pdf_variant else {}
+    return document.write_pdf(**options)
+
+
+class _Worker:
+    """One warm worker process, replaced when a render overruns."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # forkserver: no fork of a threaded web process, and the worker stays warm between renders.
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+        return self._executor
+
+    def run(self, job: RenderRequest, timeout: float) -> bytes:
+        with self._lock:
+            future = self._pool().submit(render_in_process, job)
+            try:
+                return future.result(timeout=timeout)
+            except FutureTimeout:
+                self._kill()
+                raise RenderError("Making the PDF took too long and was stopped. Please try again in a moment.")
+            except BrokenProcessPool:
+                self._kill()
+                raise RenderError("The PDF maker stopped unexpectedly. Please try again.")
+
+    def _kill(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+_worker = _Worker()
+
+
+def render_pdf(job: RenderRequest, *, timeout: float = RENDER_TIMEOUT_SECONDS) -> bytes:
+    """Render within the size, page and time limits; raise RenderError with a user-facing reason otherwise."""
+    if len(job.html.encode("utf-8")) > MAX_HTML_BYTES:
+        raise RenderError("This document is too large to print. Shorten the notes and try again.")
+    return _worker.run(job, timeout)
