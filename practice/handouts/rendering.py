@@ -15,6 +15,7 @@ from dataclasses import dataclass
 MAX_HTML_BYTES = 2 * 1024 * 1024
 MAX_PAGES = 30
 RENDER_TIMEOUT_SECONDS = 20.0
+MAX_CACHED_IMAGES = 200
 
 
 class RenderError(Exception):
@@ -35,17 +36,36 @@ class RenderRequest:
     pdf_variant: str | None = "pdf/ua-1"
 
 
+# Kept for the life of a warm worker: parsed stylesheets and decoded images (our drawings, QR codes)
+# are the same from one handout to the next, so each render skips parsing them again.
+_STYLESHEETS: dict[tuple, object] = {}
+_IMAGES: dict = {}
+
+
+def _stylesheet(path: str, extra_css: str, fetcher):
+    from weasyprint import CSS
+
+    key = (path, extra_css)
+    if key not in _STYLESHEETS:
+        _STYLESHEETS[key] = CSS(filename=path, url_fetcher=fetcher) if path else CSS(string=extra_css,
+                                                                                     url_fetcher=fetcher)
+    return _STYLESHEETS[key]
+
+
 def render_in_process(job: RenderRequest) -> bytes:
-    """Render `job` here and now (the worker's entry point, and the benchmark's baseline)."""
-    from weasyprint import CSS, HTML
+    """Render `job` here and now (the worker's entry point)."""
+    from weasyprint import HTML
 
     from practice.handouts.fetcher import StaticOnlyFetcher
 
     fetcher = StaticOnlyFetcher(job.static_root)
-    stylesheets = [CSS(filename=path, url_fetcher=fetcher) for path in job.stylesheets]
+    stylesheets = [_stylesheet(path, "", fetcher) for path in job.stylesheets]
     if job.extra_css:
-        stylesheets.append(CSS(string=job.extra_css, url_fetcher=fetcher))
-    document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(stylesheets=stylesheets)
+        stylesheets.append(_stylesheet("", job.extra_css, fetcher))
+    if len(_IMAGES) > MAX_CACHED_IMAGES:
+        _IMAGES.clear()
+    document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
+        stylesheets=stylesheets, cache=_IMAGES)
     if len(document.pages) > job.max_pages:
         raise RenderError(f"The document would have {len(document.pages)} pages; the limit is {job.max_pages}.")
     options = {"pdf_variant": job.pdf_variant} if job.pdf_variant else {}
