@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from practice.access import deny, staff_required
+from practice.access import staff_required
 from practice.accounts.models import Practice
 from practice.audit.models import OUTCOME_FAILURE
 from practice.audit.operations import record_event
@@ -19,16 +19,9 @@ from practice.handouts.rendering import RenderError
 from practice.intake import screening
 from practice.intake.assessment import assess
 from practice.intake.views import get_intake_or_404
-from practice.plans.views import get_plan_or_404
+from practice.plans.views import get_plan_or_404, get_version_or_404
 
 bp = Blueprint("handouts", __name__, url_prefix="/clients/<id:client_id>")
-
-
-def _version_or_404(plan, number: int):
-    version = next((v for v in plan.versions if v.number == number), None)
-    if version is None:
-        deny("plan.access_denied", target_type="plan_version", target_id=number, client_id=plan.client_id)
-    return version
 
 
 def _variant() -> str:
@@ -61,7 +54,7 @@ def handout(client_id: int, plan_id: int, number: int):
     """Download the take-home handout of a plan version (variant=large for large print)."""
     client = get_client_or_404(client_id)
     plan = get_plan_or_404(client, plan_id)
-    version = _version_or_404(plan, number)
+    version = get_version_or_404(plan, number)
     practice = db.session.get(Practice, client.practice_id)
     variant = _variant()
     try:
@@ -80,7 +73,7 @@ def print_view(client_id: int, plan_id: int, number: int):
     """The same handout as a page, for the browser's own printing."""
     client = get_client_or_404(client_id)
     plan = get_plan_or_404(client, plan_id)
-    version = _version_or_404(plan, number)
+    version = get_version_or_404(plan, number)
     practice = db.session.get(Practice, client.practice_id)
     context = handout_context(version, practice, _variant(), _portal_url())
     record_event("handout.print_view", target=plan, detail=f"version {number}")

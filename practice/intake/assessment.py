@@ -48,6 +48,15 @@ def pain_stage(onset: date | None, on: date) -> str | None:
     return SUBACUTE if weeks <= 12 else CHRONIC
 
 
+def stage_of(answers: Mapping[str, Any], on: date) -> str | None:
+    """The pain stage from the intake's stored onset date (an ISO string), or None when missing or unreadable."""
+    onset = answers.get("onset_date")
+    try:
+        return pain_stage(date.fromisoformat(onset), on) if isinstance(onset, str) else None
+    except ValueError:
+        return None
+
+
 def red_flag_answers(answers: Mapping[str, Any]) -> dict[str, str | None]:
     """The red-flag answers keyed by question key (None when unanswered)."""
     return {q.key: answers.get(RED_FLAG_PREFIX + q.key) for q in screening.RED_FLAG_QUESTIONS}

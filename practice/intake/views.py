@@ -1,8 +1,6 @@
 """Views for intakes, red-flag actions and questionnaires. Every view loads the client first."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -14,7 +12,7 @@ from practice.extensions import db
 from practice.forms import posted_row_version
 from practice.intake import body_regions, contraindications, questionnaires, screening
 from practice.intake.blueprint import bp
-from practice.intake.assessment import CONTRIBUTORS, PAIN_QUALITIES, STAGE_LABELS, assess, pain_stage
+from practice.intake.assessment import CONTRIBUTORS, PAIN_QUALITIES, STAGE_LABELS, assess, stage_of
 from practice.intake.forms import IntakeForm, RedFlagActionForm, decode_answers, questionnaire_form
 from practice.intake.models import Intake
 from practice.intake.operations import (
@@ -115,19 +113,12 @@ def show(client_id: int, intake_id: int):
 
 def _render_intake(client: Client, intake: Intake, action_form: RedFlagActionForm, status: int = 200):
     result = assess(intake.answers, intake.age_at_intake)
-    stage = pain_stage(_date(intake.answers.get("onset_date")), intake.taken_on)
+    stage = stage_of(intake.answers, intake.taken_on)
     return render_template(
         "intake/show.html", client=client, intake=intake, result=result.screening, techniques=result.techniques,
         stage_label=STAGE_LABELS.get(stage), action_form=action_form, needs_action=needs_action(intake),
         is_latest=latest_intake(client.id).id == intake.id,
     ), status
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 @bp.route("/intakes/<id:intake_id>/action", methods=["POST"])

@@ -12,7 +12,7 @@ from practice.clients.models import Client
 from practice.database import utcnow
 from practice.extensions import db
 from practice.intake import contraindications
-from practice.intake.assessment import contraindication_table, pain_stage
+from practice.intake.assessment import contraindication_table, stage_of
 from practice.intake.models import Intake, QuestionnaireResponse
 from practice.intake.operations import latest_intake, needs_action
 from practice.library.models import LibraryItem
@@ -88,8 +88,7 @@ def create_plan(client: Client, intake: Intake, *, actor: User, today: date | No
     today = today or date.today()
     table = contraindication_table(intake.answers)
     library = {item.slug: item for item in practice_library(client.practice_id)}
-    onset = intake.answers.get("onset_date")
-    stage = pain_stage(date.fromisoformat(onset), intake.taken_on) if isinstance(onset, str) else None
+    stage = stage_of(intake.answers, intake.taken_on)
     proposal = suggestions.suggest(
         intake.answers, stage=stage, startback_risk=_latest_startback(client.id), table=table,
         library_keys={slug: item.contraindication_key for slug, item in library.items()}, today=today)

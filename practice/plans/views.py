@@ -18,7 +18,7 @@ from practice.library.operations import practice_library
 from practice.plans import operations
 from practice.plans.blueprint import bp
 from practice.plans.forms import AddStepForm, PlanDetailsForm, PublishForm, StepForm
-from practice.plans.models import Plan, PlanStep
+from practice.plans.models import Plan, PlanStep, PlanVersion
 
 CONFLICT = "This plan was changed by someone else since you opened it. Nothing was saved; here is what changed:"
 
@@ -29,6 +29,14 @@ def get_plan_or_404(client: Client, plan_id: int) -> Plan:
     if plan is None or plan.client_id != client.id:
         deny("plan.access_denied", target_type="plan", target_id=plan_id, client_id=client.id)
     return plan
+
+
+def get_version_or_404(plan: Plan, number: int) -> PlanVersion:
+    """A frozen version of this plan by its number; any other number is an audited 404."""
+    version = next((v for v in plan.versions if v.number == number), None)
+    if version is None:
+        deny("plan.access_denied", target_type="plan_version", target_id=number, client_id=plan.client_id)
+    return version
 
 
 def _step_or_404(plan: Plan, step_id: int) -> PlanStep:
@@ -226,9 +234,7 @@ def version(client_id: int, plan_id: int, number: int):
     """A frozen version exactly as it was saved."""
     client = get_client_or_404(client_id)
     plan = get_plan_or_404(client, plan_id)
-    frozen = next((v for v in plan.versions if v.number == number), None)
-    if frozen is None:
-        deny("plan.access_denied", target_type="plan_version", target_id=number, client_id=client.id)
+    frozen = get_version_or_404(plan, number)
     record_event("plan.version_view", target=plan, detail=f"version {number}")
     db.session.commit()
     return render_template("plans/version.html", client=client, plan=plan, version=frozen, content=frozen.content)
