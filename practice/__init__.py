@@ -92,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
     from practice.library.views import bp as library_bp
     from practice.plans.session_views import bp as sessions_bp
     from practice.plans.views import bp as plans_bp
+    from practice.portal.staff_views import bp as portal_staff_bp
+    from practice.portal.views import bp as portal_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(clients_bp)
@@ -101,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(handouts_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(portal_staff_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

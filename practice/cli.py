@@ -11,6 +11,7 @@ from practice.accounts.operations import AccountError, add_therapist, create_pra
 from practice.clients.operations import create_client
 from practice.extensions import db
 from practice.library.operations import seed_library
+from practice.portal.demo import DEMO_CLIENT_PASSWORD, seed_demo_portal
 
 DEMO_PRACTICE = "Willow Street Massage"
 DEMO_LOGINS = (
@@ -19,6 +20,9 @@ DEMO_LOGINS = (
     ("Theo Therapist", "theo@demo.example", "willow-theo-demo", "therapist"),
     ("Tara Therapist", "tara@demo.example", "willow-tara-demo", "therapist"),
 )
+#: the demo client who logs in to the portal (Eva Fischer, a client of Theo)
+DEMO_CLIENT_LOGIN = ("Eva Fischer", "eva.f@example.com", DEMO_CLIENT_PASSWORD, "client")
+DEMO_PORTAL_CLIENT_INDEX = 4
 DEMO_CLIENTS = (
     ("Amira", "Hassan", date(1984, 3, 27), "amira.hassan@example.com"),
     ("Ben", "Carter", date(1966, 11, 2), "ben.carter@example.com"),
@@ -100,7 +104,7 @@ def seed_demo_command():
     else:
         click.echo(f"The demo practice {DEMO_PRACTICE!r} already exists.")
     click.echo("Demo logins:")
-    for name, email, password, role in DEMO_LOGINS:
+    for name, email, password, role in (*DEMO_LOGINS, DEMO_CLIENT_LOGIN):
         click.echo(f"  {role:<10} {email:<22} password: {password}")
 
 
@@ -115,9 +119,11 @@ def seed_demo() -> Practice:
                          for name, email, password, role in therapists]
     for index, (first, last, born, email) in enumerate(DEMO_CLIENTS):
         therapist = staff[index % len(staff)] if index < len(DEMO_CLIENTS) - 1 else None
-        create_client(practice.id, {
+        client = create_client(practice.id, {
             "first_name": first, "last_name": last, "date_of_birth": born, "email": email,
             "phone": f"07700 900{index:03d}", "consent_treatment_on": date(2026, 1, 5 + index),
             "consent_health_data_on": date(2026, 1, 5 + index),
         }, therapist=therapist, actor=owner)
+        if index == DEMO_PORTAL_CLIENT_INDEX:
+            seed_demo_portal(client, therapist)
     return practice

@@ -88,6 +88,17 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         #: where clients log in, printed on handouts (defaults to this site's client page)
         "PORTAL_URL": os.environ.get("PORTAL_URL"),
         "FORCE_HTTPS": is_production and _bool("FORCE_HTTPS", True),
+        # Client portal: how long an invitation link works, and how many days back a client may log late.
+        "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
+        "LOG_BACKFILL_DAYS": _int("LOG_BACKFILL_DAYS", 7),
+        # E-mail: SMTP when MAIL_SERVER is set, else each message is written to MAIL_OUTBOX_DIR as an .eml file.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Practice <no-reply@localhost>"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
     }
     config.update(overrides)
     if config["ENV_NAME"] == "production":

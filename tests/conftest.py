@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from flask import has_app_context
@@ -21,6 +22,7 @@ from practice.library.models import LibraryItem
 from practice.library.operations import create_item, seed_library
 from practice.plans.operations import activate, create_plan
 from practice.plans.session_operations import create_note
+from practice.portal.operations import assign, create_invitation, home_plan, save_log
 from tests.support.postgres import ThrowawayCluster
 
 # Both by default: the same request tests run on the embedded SQLite and on a real PostgreSQL.
@@ -95,12 +97,19 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(database_url):
+def outbox(tmp_path) -> Path:
+    """The folder where the app writes e-mails during a test."""
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def make_app(database_url, outbox):
     """Return a callable that builds the app with extra settings; tables are emptied afterwards."""
     apps = []
 
     def build(**overrides):
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": str(outbox),
+                          **overrides})
         app.test_client_class = FreshContextClient
         apps.append(app)
         return app
@@ -206,7 +215,8 @@ class World:
         self.owner = owner_of(self.practice)
         self.therapist = make_user(self.practice, "therapist", name="Theo Therapist")
         self.colleague = make_user(self.practice, "therapist", name="Cara Colleague")
-        self.client_user = make_user(self.practice, "client", name="Casey Client")
+        self.client_user = make_user(self.practice, "client", name="Amira Hassan")
+        self.other_client_user = make_user(self.practice, "client", name="Ben Carter")
         self.other_practice = make_practice("Elsewhere Clinic")
         self.other_owner = owner_of(self.other_practice)
         self.other_therapist = make_user(self.other_practice, "therapist", name="Otto Other")
@@ -227,7 +237,22 @@ class World:
         self.seeded_item = db.session.scalars(select(LibraryItem).where(LibraryItem.slug == "heat")).one()
         self.other_item = create_item(self.other_practice.id, {"name": "Other clinic stretch", "kind": "home",
                                                                "steps": ["Stretch"]}, actor=self.other_owner)
+        self._add_portal()
         db.session.commit()
+
+    def _add_portal(self) -> None:
+        """The client actor logs in as the record's portal user; Ben (the colleague's client) is another client."""
+        self.record.portal_user_id = self.client_user.id
+        self.colleague_record.portal_user_id = self.other_client_user.id
+        self.assignment = assign(self.record, "nprs", actor=self.therapist)
+        self.other_assignment = assign(self.colleague_record, "nprs", actor=self.colleague)
+        yesterday = date.today() - timedelta(days=1)
+        routine = home_plan(self.record)
+        self.log = save_log(self.record, yesterday, plan=routine, done=sorted(routine.positions)[:1], pain=4, note="",
+                            signs=[], actor=self.client_user, today=date.today(), backfill_days=7)
+        self.other_log = save_log(self.colleague_record, yesterday, plan=None, done=[], pain=5, note="Ben's note",
+                                  signs=[], actor=self.other_client_user, today=date.today(), backfill_days=7)
+        self.invitation, self.invitation_token = create_invitation(self.record, actor=self.therapist, days=7)
 
     def actor(self, name: str) -> User | None:
         """The user behind an actor name of the access table (None for anonymous)."""

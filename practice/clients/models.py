@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.accounts.models import User
@@ -18,6 +18,7 @@ class Client(db.Model):
     __table_args__ = (
         Index("ix_clients_practice_therapist", "practice_id", "therapist_id", "is_archived"),
         Index("ix_clients_practice_name", "practice_id", "last_name", "first_name"),
+        UniqueConstraint("portal_user_id", name="uq_clients_portal_user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,10 +40,13 @@ class Client(db.Model):
     notes: Mapped[str | None] = mapped_column(Text())
     #: archived clients leave the default list; nothing is ever deleted from the interface
     is_archived: Mapped[bool] = mapped_column(default=False)
+    #: the client's own portal login, once an invitation was accepted
+    portal_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_clients_portal_user_id_users"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    therapist: Mapped[User | None] = relationship()
+    therapist: Mapped[User | None] = relationship(foreign_keys=[therapist_id])
+    portal_user: Mapped[User | None] = relationship(foreign_keys=[portal_user_id])
 
     @property
     def full_name(self) -> str:
@@ -53,6 +57,11 @@ class Client(db.Model):
     def audit_client_id(self) -> int:
         """The client an audit event about this record concerns."""
         return self.id
+
+    @property
+    def has_portal_access(self) -> bool:
+        """True when the client can log in to the portal now."""
+        return self.portal_user is not None and self.portal_user.is_active
 
     def age_on(self, day: date) -> int | None:
         """The client's age in whole years on `day`, or None without a date of birth."""

@@ -1,6 +1,8 @@
 """Views for client records. Every view loads records through `get_client_or_404`."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -25,6 +27,8 @@ from practice.extensions import db
 from practice.intake.operations import client_intake_summary
 from practice.intake.questionnaires import QUESTIONNAIRES
 from practice.plans.operations import client_plans, recent_notes
+from practice.portal.forms import AssignForm, ReviewForm
+from practice.portal.reports import home_care_panel
 
 SEARCH_MAX = 100
 
@@ -96,7 +100,8 @@ def show(client_id: int):
     db.session.commit()
     return render_template("clients/show.html", client=client, intake=client_intake_summary(client),
                            questionnaires=QUESTIONNAIRES, plans=client_plans(client.id),
-                           notes=recent_notes(client.id))
+                           notes=recent_notes(client.id), home_care=home_care_panel(client, today=date.today()),
+                           assign_form=AssignForm(), review_form=ReviewForm())
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])

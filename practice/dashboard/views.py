@@ -1,5 +1,7 @@
-"""The dashboard: the therapist's clients, the recently opened ones, and space for alerts."""
+"""The dashboard: who needs attention first, then the therapist's clients and the recently seen ones."""
 from __future__ import annotations
+
+from datetime import date
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -9,8 +11,9 @@ from practice.clients.models import Client
 from practice.clients.operations import recently_opened, visible_clients
 from practice.dashboard import bp
 from practice.extensions import db
-from practice.intake.operations import unresolved_red_flags
+from practice.intake.screening import LEVELS
 from practice.plans.operations import recently_seen
+from practice.portal.reports import clients_needing_attention
 
 DASHBOARD_CLIENTS = 8
 
@@ -18,9 +21,9 @@ DASHBOARD_CLIENTS = 8
 @bp.route("/")
 @login_required
 def index():
-    """Staff land on their dashboard; clients on their own page."""
+    """Staff land on their dashboard; clients on their portal home page."""
     if not current_user.is_staff:
-        return redirect(url_for("dashboard.client_home"))
+        return redirect(url_for("portal.home"))
     active = visible_clients(current_user).where(Client.is_archived.is_(False))
     count = db.session.scalar(select(func.count()).select_from(active.subquery()))
     my_clients = db.session.scalars(
@@ -34,14 +37,19 @@ def index():
         ).all()
     return render_template("dashboard/index.html", client_count=count, my_clients=my_clients,
                            recent=recently_opened(current_user), unassigned=unassigned,
-                           red_flags=unresolved_red_flags(visible_clients(current_user)),
+                           attention=clients_needing_attention(visible_clients(current_user), today=date.today()),
                            seen=recently_seen(visible_clients(current_user)))
 
 
-@bp.route("/me")
-@login_required
-def client_home():
-    """A client's landing page until the portal arrives."""
-    if current_user.is_staff:
-        return redirect(url_for("dashboard.index"))
-    return render_template("dashboard/client_home.html")
+@bp.app_template_global()
+def attention_level(rank: int) -> str:
+    """The CSS level of an attention rank: screening levels above 10, home-care signals below."""
+    return LEVELS[rank - 10] if rank >= 10 else "notice"
+
+
+@bp.app_template_global()
+def attention_word(rank: int) -> str:
+    """A one-word label for an attention rank, readable without colour."""
+    words = {"emergency": "Emergency", "urgent": "Urgent", "incomplete": "Review", "caution": "Caution",
+             "clear": "Review", "notice": "Follow up"}
+    return words[attention_level(rank)]

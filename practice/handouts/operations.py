@@ -64,9 +64,15 @@ def handout_html(context: dict, *, for_screen: bool) -> str:
     return render_template(HANDOUT_TEMPLATE, **context, static_url=static_url, for_screen=for_screen)
 
 
-def handout_pdf(version: PlanVersion, practice: Practice, variant: str, portal_url: str) -> tuple[bytes, bool]:
-    """The version's handout PDF and whether it came from the cache; renders and keeps it otherwise."""
+def handout_pdf(version: PlanVersion, practice: Practice, variant: str, portal_url: str,
+                cache: bool = True) -> tuple[bytes, bool]:
+    """The version's handout PDF and whether it came from the cache; renders and keeps it otherwise.
+
+    cache=False renders without keeping the result: used when the link printed is a one-time invitation.
+    """
     context = handout_context(version, practice, variant, portal_url)
+    if not cache:
+        return _render(handout_html(context, for_screen=False), paper=context["paper_size"]), False
     key = pure_context.context_key(context, template_revision())
     cached = db.session.scalar(select(RenderedHandout.pdf).where(RenderedHandout.key == key))
     if cached is not None:

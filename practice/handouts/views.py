@@ -29,11 +29,13 @@ def _variant() -> str:
     return variant if variant in pure_context.VARIANTS else "standard"
 
 
-def _portal_url() -> str:
-    return current_app.config.get("PORTAL_URL") or url_for("dashboard.client_home", _external=True)
+def portal_url() -> str:
+    """Where clients log in, printed on handouts: PORTAL_URL, or this site's client home page."""
+    return current_app.config.get("PORTAL_URL") or url_for("portal.home", _external=True)
 
 
-def _pdf_response(pdf: bytes, filename: str) -> Response:
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF sent as an attachment with a safe file name, never cached."""
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{secure_filename(filename) or "document.pdf"}"'
     response.headers["Cache-Control"] = "no-store"
@@ -58,13 +60,13 @@ def handout(client_id: int, plan_id: int, number: int):
     practice = db.session.get(Practice, client.practice_id)
     variant = _variant()
     try:
-        pdf, was_cached = handout_pdf(version, practice, variant, _portal_url())
+        pdf, was_cached = handout_pdf(version, practice, variant, portal_url())
     except RenderError as error:
         return _render_failed(error, client, "handout.download")
     record_event("handout.download", target=plan, detail=f"version {number}, {variant}{', cached' if was_cached else ''}")
     db.session.commit()
     large = "-large-print" if variant == "large" else ""
-    return _pdf_response(pdf, f"home-plan-{client.first_name}-v{number}{large}.pdf")
+    return pdf_response(pdf, f"home-plan-{client.first_name}-v{number}{large}.pdf")
 
 
 @bp.route("/plans/<id:plan_id>/versions/<int:number>/print")
@@ -75,7 +77,7 @@ def print_view(client_id: int, plan_id: int, number: int):
     plan = get_plan_or_404(client, plan_id)
     version = get_version_or_404(plan, number)
     practice = db.session.get(Practice, client.practice_id)
-    context = handout_context(version, practice, _variant(), _portal_url())
+    context = handout_context(version, practice, _variant(), portal_url())
     record_event("handout.print_view", target=plan, detail=f"version {number}")
     db.session.commit()
     return handout_html(context, for_screen=True)
@@ -110,4 +112,4 @@ def referral(client_id: int, intake_id: int):
         return _render_failed(error, client, "referral.download")
     record_event("referral.download", target=intake)
     db.session.commit()
-    return _pdf_response(pdf, f"referral-{client.last_name}-{intake.taken_on.isoformat()}.pdf")
+    return pdf_response(pdf, f"referral-{client.last_name}-{intake.taken_on.isoformat()}.pdf")

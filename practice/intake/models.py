@@ -50,11 +50,15 @@ class Intake(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: for intakes the client reported in the portal: when a therapist went through them
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_intakes_reviewed_by_id_users"))
     #: bumped on every save; a save based on an older row_version is refused as a conflict
     row_version: Mapped[int] = mapped_column(default=1)
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     actions: Mapped[list["RedFlagAction"]] = relationship(back_populates="intake",
                                                           order_by="RedFlagAction.recorded_at")
 
@@ -64,6 +68,11 @@ class Intake(db.Model):
     def is_signed(self) -> bool:
         """True once signed: the version is locked."""
         return self.status == STATUS_SIGNED
+
+    @property
+    def awaits_review(self) -> bool:
+        """True for a client-reported intake no therapist has gone through yet."""
+        return self.source == SOURCE_CLIENT and self.reviewed_at is None
 
     @property
     def audit_client_id(self) -> int:

@@ -145,7 +145,7 @@ def questionnaire(client_id: int, key: str):
     definition = questionnaires.QUESTIONNAIRES.get(key)
     if definition is None:
         deny("questionnaire.unknown", target_type="questionnaire", target_id=key, client_id=client.id)
-    labels = _labels(definition, client)
+    labels = questionnaire_labels(definition, client)
     form = questionnaire_form(definition, labels)()
     if form.validate_on_submit():
         response = record_questionnaire(client, key, decode_answers(definition, form), taken_on=form.taken_on.data,
@@ -159,7 +159,7 @@ def questionnaire(client_id: int, key: str):
     return render_template("intake/questionnaire.html", client=client, definition=definition, form=form)
 
 
-def _labels(definition, client: Client) -> dict[str, str]:
+def questionnaire_labels(definition, client: Client) -> dict[str, str]:
     """Item labels: the practice's licensed wording when configured, and PSFS activity names from the intake."""
     labels = {}
     wording_file = current_app.config.get("QUESTIONNAIRE_WORDING_FILE")

@@ -1,6 +1,8 @@
 """Every route × every actor → the status that actor must get. A route without a row fails the suite."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -26,8 +28,6 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.activate": ("POST", "/team/{colleague}/activate",
                           dict(owner=302, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
     "dashboard.index": ("GET", "/", dict(owner=200, therapist=200, other_therapist=200, client=302, anonymous=LOGIN)),
-    "dashboard.client_home": ("GET", "/me",
-                              dict(owner=302, therapist=302, other_therapist=302, client=200, anonymous=LOGIN)),
     "clients.index": ("GET", "/clients/", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
     "clients.new": ("GET", "/clients/new", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
     "clients.show": ("GET", "/clients/{record}",
@@ -95,6 +95,41 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     # The world's intake is unanswered (needs review, no flag found): no summary to print, back to the intake.
     "handouts.referral": ("GET", "/clients/{record}/intakes/{intake}/referral.pdf",
                           dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    # The client portal: the client actor is the portal login of {record}; staff are refused with a 403.
+    "portal.home": ("GET", "/me", dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
+    "portal.log_day": ("GET", "/me/log/{today}",
+                       dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
+    "portal.history": ("GET", "/me/history",
+                       dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
+    "portal.progress": ("GET", "/me/progress",
+                        dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
+    "portal.handout": ("GET", "/me/handout.pdf",
+                       dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
+    "portal.questionnaire": ("GET", "/me/questionnaires/{assignment}",
+                             dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
+    # The record has an intake already, so no pre-visit intake is waiting: back to the home page.
+    "portal.intake": ("GET", "/me/intake",
+                      dict(owner=403, therapist=403, other_therapist=403, client=302, anonymous=LOGIN)),
+    # Whoever holds the link may open it: the token is the key.
+    "portal.accept": ("GET", "/invite/{token}",
+                      dict(owner=200, therapist=200, other_therapist=200, client=200, anonymous=200)),
+    "portal_staff.invite": ("POST", "/clients/{record}/portal/invite",
+                            dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    # Without the invitation's token there is nothing to print: an audited 404 for everyone allowed in.
+    "portal_staff.invitation_handout": ("POST", "/clients/{record}/portal/invitation-handout",
+                                        dict(owner=404, therapist=404, other_therapist=404, client=403, anonymous=LOGIN)),
+    "portal_staff.remove": ("POST", "/clients/{record}/portal/remove-access",
+                            dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "portal_staff.assign_form": ("POST", "/clients/{record}/portal/assign",
+                                 dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "portal_staff.cancel": ("POST", "/clients/{record}/portal/assignments/{assignment}/cancel",
+                            dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "portal_staff.review": ("POST", "/clients/{record}/portal/logs/{log}/review",
+                            dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "portal_staff.review_intake": ("POST", "/clients/{record}/portal/intakes/{intake}/review",
+                                   dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
+    "portal_staff.logs": ("GET", "/clients/{record}/portal/logs",
+                          dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
 }
 UNTESTED = {"static"}
 
@@ -122,7 +157,9 @@ def test_access(client, auth, world, endpoint, method, path, actor, expected):
     if user is not None:
         assert auth.login(user.email).status_code == 302
     url = path.format(record=world.record.id, colleague=world.colleague.id, intake=world.intake.id,
-                      plan=world.plan.id, step=world.step.id, note=world.note.id, seeded_item=world.seeded_item.id)
+                      plan=world.plan.id, step=world.step.id, note=world.note.id, seeded_item=world.seeded_item.id,
+                      today=date.today().isoformat(), assignment=world.assignment.id, log=world.log.id,
+                      token=world.invitation_token)
     response = client.open(url, method=method)
     assert response.status_code == expected, f"{actor} {method} {url}"
     if expected == LOGIN and actor == "anonymous" and endpoint != "accounts.login":

@@ -1,0 +1,1 @@
+"""The client portal: invitations, the home plan, daily logs, questionnaires and progress."""

@@ -1,0 +1,223 @@
+"""Progress of one client, and the clients who need their therapist's attention. Reads only."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from practice.accounts.models import User
+from practice.clients.models import Client
+from practice.database import utcnow
+from practice.extensions import db
+from practice.intake import screening
+from practice.intake.models import SOURCE_CLIENT, Intake
+from practice.intake.operations import unresolved_red_flags
+from practice.plans.models import STATUS_ACTIVE, Plan, PlanVersion, SessionNote
+from practice.portal import charts, progress
+from practice.portal.models import HomeLog, Invitation
+from practice.portal.operations import home_plan, latest_invitation, open_assignments
+
+#: how far back the progress charts look
+PROGRESS_WEEKS = 12
+#: a client with a plan and no log for this many days is listed on the dashboard
+QUIET_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ClientProgress:
+    """Everything the progress charts and their tables show."""
+
+    logs: list[HomeLog]
+    home_scores: list[tuple[date, int]]
+    sessions: list[tuple[date, int | None, int | None]]
+    weeks: list[progress.WeekShare]
+    baseline: int | None
+    pain_chart: Markup
+    adherence_chart: Markup
+
+    @property
+    def days_logged(self) -> int:
+        """Days with a log in the period."""
+        return len(self.logs)
+
+    @property
+    def latest_pain(self) -> int | None:
+        """The most recent home pain score."""
+        return self.home_scores[-1][1] if self.home_scores else None
+
+
+def client_progress(client: Client, *, today: date, steps_per_day: int, plan_started: date | None,
+                    include_sessions: bool) -> ClientProgress:
+    """Pain and adherence over the last weeks; session pain only for staff (it comes from their notes)."""
+    since = today - timedelta(weeks=PROGRESS_WEEKS)
+    logs = list(db.session.scalars(select(HomeLog).where(HomeLog.client_id == client.id, HomeLog.logged_on >= since)
+                                   .order_by(HomeLog.logged_on)))
+    home_scores = [(log.logged_on, log.pain) for log in logs if log.pain is not None]
+    sessions = _session_scores(client.id, since) if include_sessions else []
+    start = max(since, plan_started) if plan_started else (logs[0].logged_on if logs else today)
+    done = {log.logged_on: len(log.done_steps or []) for log in logs}
+    weeks = progress.weekly_adherence(done, steps_per_day=steps_per_day, start=start, end=today)
+    baseline = home_scores[0][1] if home_scores else None
+    prefix = "staff" if include_sessions else "my"
+    return ClientProgress(
+        logs=logs, home_scores=home_scores, sessions=sessions, weeks=weeks, baseline=baseline,
+        pain_chart=charts.pain_chart(home_scores, sessions, baseline=baseline, id_prefix=f"{prefix}-pain"),
+        adherence_chart=charts.adherence_chart(weeks, id_prefix=f"{prefix}-adherence"),
+    )
+
+
+def _session_scores(client_id: int, since: date) -> list[tuple[date, int | None, int | None]]:
+    rows = db.session.execute(select(SessionNote.seen_on, SessionNote.pain_before, SessionNote.pain_after)
+                              .where(SessionNote.client_id == client_id, SessionNote.seen_on >= since)
+                              .order_by(SessionNote.seen_on)).all()
+    return [(seen_on, before, after) for seen_on, before, after in rows if before is not None or after is not None]
+
+
+def plan_started_on(plan_id: int) -> date | None:
+    """The day the plan's first version was published."""
+    first = db.session.scalar(select(func.min(PlanVersion.created_at)).where(PlanVersion.plan_id == plan_id))
+    return first.date() if first else None
+
+
+# --- The dashboard's attention list -----------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    """One client and the reasons to look at them, most serious first."""
+
+    client: Client
+    rank: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, reason: str, rank: int) -> None:
+        """Add a reason; the client's rank is that of their most serious reason."""
+        self.reasons.append(reason)
+        self.rank = max(self.rank, rank)
+
+
+# Ranks: screening levels first (emergency 4 ... caution 1 via level_rank + 10), then the quieter signals.
+_RANK_INTAKE_REVIEW = 8
+_RANK_PAIN_RISE = 7
+_RANK_NO_LOG = 6
+
+
+def clients_needing_attention(clients_query, *, today: date, limit: int = 20) -> list[Attention]:
+    """Clients with unreviewed red flags or client-reported intakes, no home log for a week, or pain up 2+ points."""
+    visible = clients_query.where(Client.is_archived.is_(False)).subquery()
+    found: dict[int, Attention] = {}
+
+    def note(client: Client, reason: str, rank: int) -> None:
+        found.setdefault(client.id, Attention(client)).add(reason, rank)
+
+    for client, intake in unresolved_red_flags(clients_query, limit=limit):
+        note(client, f"Intake screening: {screening.LEVEL_LABELS[intake.screening_level]}. Record what was done.",
+             10 + screening.level_rank(intake.screening_level))
+    for client, log in _unreviewed_warnings(visible):
+        label = "emergency" if log.warning_level == screening.EMERGENCY else log.warning_level
+        note(client, f"Reported warning signs ({label}) in the home log of {log.logged_on:%d %b}.",
+             10 + screening.level_rank(log.warning_level))
+    for client, intake in _intakes_to_review(visible):
+        note(client, f"Pre-visit intake filled in by the client on {intake.taken_on:%d %b}: review it.",
+             _RANK_INTAKE_REVIEW)
+    for client, reason in _quiet_or_worse(visible, today):
+        note(client, reason[0], reason[1])
+    ordered = sorted(found.values(), key=lambda item: (-item.rank, item.client.last_name, item.client.first_name))
+    return ordered[:limit]
+
+
+def _unreviewed_warnings(visible) -> list[tuple[Client, HomeLog]]:
+    rows = db.session.execute(select(Client, HomeLog).join(visible, visible.c.id == Client.id)
+                              .join(HomeLog, HomeLog.client_id == Client.id)
+                              .where(HomeLog.warning_level != "clear", HomeLog.reviewed_at.is_(None))
+                              .order_by(HomeLog.logged_on.desc())).all()
+    seen: set[int] = set()
+    latest = []
+    for client, log in rows:  # one line per client: their latest report
+        if client.id not in seen:
+            seen.add(client.id)
+            latest.append((client, log))
+    return latest
+
+
+def _intakes_to_review(visible) -> list[tuple[Client, Intake]]:
+    return db.session.execute(select(Client, Intake).join(visible, visible.c.id == Client.id)
+                              .join(Intake, Intake.client_id == Client.id)
+                              .where(Intake.source == SOURCE_CLIENT, Intake.reviewed_at.is_(None))
+                              .order_by(Intake.created_at.desc())).all()
+
+
+def _quiet_or_worse(visible, today: date) -> list[tuple[Client, tuple[str, int]]]:
+    """Clients who can log (portal access and an active plan) but have not for a week, or whose pain rose."""
+    first_version = (select(PlanVersion.plan_id, func.min(PlanVersion.created_at).label("started"))
+                     .group_by(PlanVersion.plan_id).subquery())
+    last_log = (select(HomeLog.client_id, func.max(HomeLog.logged_on).label("last_day"))
+                .group_by(HomeLog.client_id).subquery())
+    rows = db.session.execute(
+        select(Client, first_version.c.started, last_log.c.last_day)
+        .join(visible, visible.c.id == Client.id)
+        .join(User, User.id == Client.portal_user_id)
+        .join(Plan, (Plan.client_id == Client.id) & (Plan.status == STATUS_ACTIVE))
+        .join(first_version, first_version.c.plan_id == Plan.id)
+        .outerjoin(last_log, last_log.c.client_id == Client.id)
+        .where(User.is_active.is_(True))
+    ).all()
+    results = []
+    for client, started, last_day in rows:
+        quiet = progress.days_without_log(last_day, since=started.date(), today=today)
+        if quiet >= QUIET_DAYS:
+            what = f"No home log for {quiet} days." if last_day else f"No home log yet, {quiet} days after the plan started."
+            results.append((client, (what, _RANK_NO_LOG)))
+    results += _pain_rises(visible, today)
+    return results
+
+
+def _pain_rises(visible, today: date) -> list[tuple[Client, tuple[str, int]]]:
+    window = today - timedelta(days=21)
+    rows = db.session.execute(select(Client, HomeLog.logged_on, HomeLog.pain).join(visible, visible.c.id == Client.id)
+                              .join(HomeLog, HomeLog.client_id == Client.id)
+                              .where(HomeLog.logged_on >= window, HomeLog.pain.is_not(None))).all()
+    scores: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    clients: dict[int, Client] = {}
+    for client, day, pain in rows:
+        clients[client.id] = client
+        scores[client.id].append((day, pain))
+    results = []
+    for client_id, points in scores.items():
+        rise = progress.pain_rise(points)
+        if rise is not None and rise.day >= today - timedelta(days=QUIET_DAYS):
+            results.append((clients[client_id], (
+                f"Pain up to {rise.latest}/10 on {rise.day:%d %b}, from a usual {rise.usual:g}/10.", _RANK_PAIN_RISE)))
+    return results
+
+
+# --- The client page's home-care panel ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeCarePanel:
+    """What the therapist sees of the portal on the client page."""
+
+    invitation: Invitation | None
+    invitation_state: str | None
+    assignments: list
+    warnings: list[HomeLog]
+    recent_logs: list[HomeLog]
+    progress: ClientProgress
+    steps_per_day: int
+
+
+def home_care_panel(client: Client, *, today: date) -> HomeCarePanel:
+    """Portal access, open requests, unreviewed warnings, recent logs and the progress charts of one client."""
+    plan = home_plan(client)
+    steps = len(plan.steps) if plan else 0
+    report = client_progress(client, today=today, steps_per_day=steps,
+                             plan_started=plan_started_on(plan.plan.id) if plan else None, include_sessions=True)
+    invitation = latest_invitation(client.id)
+    warnings = [log for log in reversed(report.logs) if log.needs_review]
+    return HomeCarePanel(invitation=invitation, invitation_state=invitation.status(utcnow()) if invitation else None,
+                         assignments=open_assignments(client.id), warnings=warnings,
+                         recent_logs=list(reversed(report.logs))[:14], progress=report, steps_per_day=steps)

@@ -1,0 +1,324 @@
+"""What a client sees: their home plan, today's checklist, logs, questionnaires, pre-visit intake and progress.
+
+Every view works on the logged-in client's own record; ids in URLs or forms that belong to anyone else are 404.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from practice.access import deny, role_required
+from practice.accounts.models import ROLE_CLIENT
+from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE
+from practice.audit.operations import record_event
+from practice.clients.models import Client
+from practice.database import utcnow
+from practice.extensions import db, limiter
+from practice.handouts import context as handout_text
+from practice.handouts.operations import handout_pdf
+from practice.handouts.rendering import RenderError
+from practice.handouts.views import pdf_response, portal_url
+from practice.intake import questionnaires
+from practice.intake.assessment import assess
+from practice.intake.forms import IntakeForm, decode_answers, questionnaire_form
+from practice.intake.models import SOURCE_CLIENT
+from practice.intake.operations import IntakeLocked, create_intake, record_questionnaire
+from practice.intake.views import questionnaire_labels
+from practice.portal import warning_signs
+from practice.portal.forms import AcceptInvitationForm, HomeLogForm
+from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING, Assignment
+from practice.portal.operations import (
+    ForeignStep,
+    PortalError,
+    accept_invitation,
+    client_logs,
+    client_practice,
+    complete_assignment,
+    find_invitation,
+    home_plan,
+    log_for,
+    loggable_days,
+    open_assignments,
+    open_warning,
+    portal_client,
+    save_log,
+)
+from practice.portal.reports import client_progress, plan_started_on
+
+bp = Blueprint("portal", __name__)
+
+client_required = role_required(ROLE_CLIENT)
+
+INVITATION_MESSAGES = {
+    "unknown": ("This invitation link is not valid",
+                "Check that you copied the whole link, or ask your therapist for a new invitation."),
+    "used": ("This invitation has already been used",
+             "If you set your password already, log in with your e-mail address. Forgot it? Ask your therapist "
+             "for a new invitation."),
+    "expired": ("This invitation has expired",
+                "Invitation links work for a few days only. Ask your therapist for a new one."),
+    "revoked": ("This invitation is no longer valid",
+                "A newer invitation replaced it, or access was withdrawn. Ask your therapist if you need one."),
+}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _my_record():
+    """The logged-in client's own record; an unlinked or archived record ends here with a clear page."""
+    client = portal_client(_me())
+    if client is None or client.is_archived:
+        abort(404)
+    return client
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _backfill_days() -> int:
+    return current_app.config["LOG_BACKFILL_DAYS"]
+
+
+@bp.route("/me")
+@client_required
+def home():
+    """The client's home page: today's routine as a checklist, the plan, what to fill in, and help."""
+    client = portal_client(_me())
+    if client is None or client.is_archived:
+        return render_template("portal/unlinked.html")
+    plan = home_plan(client)
+    today = _today()
+    log = log_for(client.id, today)
+    form = _log_form(plan, log)
+    record_event("portal.home_view", target=client)
+    db.session.commit()
+    return render_template("portal/home.html", client=client, plan=plan, form=form, day=today, log=log,
+                           assignments=open_assignments(client.id), warning=open_warning(client.id, today=today),
+                           advice=warning_signs.CLIENT_ADVICE, headings=warning_signs.CLIENT_HEADINGS,
+                           stop_and_get_help=handout_text.STOP_AND_GET_HELP,
+                           recent=client_logs(client.id, limit=7))
+
+
+def _log_form(plan, log, formdata=None) -> HomeLogForm:
+    form = HomeLogForm(formdata=formdata) if formdata is not None else HomeLogForm()
+    form.done.choices = [(position, step["name"]) for position, step in (plan.steps if plan else [])]
+    if formdata is None and log is not None:
+        form.done.data = list(log.done_steps or [])
+        form.pain.data = str(log.pain) if log.pain is not None else None
+        form.note.data = log.note
+        form.signs.data = list(log.warning_signs or [])
+    return form
+
+
+def _parse_day(value: str) -> date:
+    if len(value) != 10:
+        abort(404)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/me/log/<day>", methods=["GET", "POST"])
+@client_required
+def log_day(day: str):
+    """Fill in (or correct) the log of one day: today or up to a week back."""
+    client = _my_record()
+    when = _parse_day(day)
+    today = _today()
+    if when not in loggable_days(today, _backfill_days()):
+        flash(_out_of_range_message(when, today), "error")
+        return redirect(url_for("portal.history"))
+    plan = home_plan(client)
+    log = log_for(client.id, when)
+    form = _log_form(plan, log, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            saved = save_log(client, when, plan=plan, done=form.done.data or [], pain=form.pain_value(),
+                             note=form.note.data or "", signs=form.signs.data or [], actor=_me(), today=today,
+                             backfill_days=_backfill_days())
+        except ForeignStep as error:
+            deny("home_log.foreign_step", target_type="plan_step", target_id=str(error)[:40], client_id=client.id)
+        db.session.commit()
+        if saved.warning_level != "clear":
+            return redirect(url_for("portal.home", _anchor="warning"))
+        flash(f"Saved your log for {_day_label(when, today)}. Thank you!", "success")
+        return redirect(url_for("portal.home") if when == today else url_for("portal.history"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("portal/log.html", client=client, plan=plan, form=form, day=when, log=log,
+                           day_label=_day_label(when, today)), status
+
+
+def _out_of_range_message(when: date, today: date) -> str:
+    if when > today:
+        return "That day has not happened yet."
+    return f"Days more than {_backfill_days()} days ago can no longer be filled in."
+
+
+def _day_label(day: date, today: date) -> str:
+    if day == today:
+        return "today"
+    if (today - day).days == 1:
+        return "yesterday"
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+@bp.route("/me/history")
+@client_required
+def history():
+    """The client's past logs, and the recent days still open for a late entry."""
+    client = _my_record()
+    today = _today()
+    logs = client_logs(client.id, limit=120)
+    logged = {log.logged_on for log in logs}
+    open_days = [day for day in loggable_days(today, _backfill_days()) if day not in logged]
+    plan = home_plan(client)
+    record_event("portal.history_view", target=client)
+    db.session.commit()
+    return render_template("portal/history.html", client=client, logs=logs, open_days=open_days, today=today,
+                           day_label=_day_label, plan=plan, sign_labels=warning_signs.WARNING_SIGN_LABELS)
+
+
+@bp.route("/me/progress")
+@client_required
+def progress():
+    """Pain over time and days done, as charts with the numbers in a table too."""
+    client = _my_record()
+    plan = home_plan(client)
+    report = client_progress(client, today=_today(), steps_per_day=len(plan.steps) if plan else 0,
+                             plan_started=plan_started_on(plan.plan.id) if plan else None, include_sessions=False)
+    record_event("portal.progress_view", target=client)
+    db.session.commit()
+    return render_template("portal/progress.html", client=client, report=report, plan=plan)
+
+
+@bp.route("/me/handout.pdf")
+@client_required
+def handout():
+    """The client's own take-home handout of the current plan version."""
+    client = _my_record()
+    plan = home_plan(client)
+    if plan is None:
+        abort(404)
+    variant = request.args.get("variant", "standard")
+    variant = variant if variant in handout_text.VARIANTS else "standard"
+    try:
+        pdf, was_cached = handout_pdf(plan.version, client_practice(client), variant, portal_url())
+    except RenderError as error:
+        db.session.rollback()
+        record_event("handout.download", target=client, outcome=OUTCOME_FAILURE, detail=str(error)[:120])
+        db.session.commit()
+        return render_template("errors/error.html", status=503, title="Your handout could not be made just now",
+                               message="Please try again in a minute."), 503
+    record_event("handout.download", target=plan.plan,
+                 detail=f"version {plan.version.number}, {variant}, by the client{', cached' if was_cached else ''}")
+    db.session.commit()
+    return pdf_response(pdf, f"my-home-plan-v{plan.version.number}.pdf")
+
+
+def _my_assignment(client, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.client_id != client.id:
+        deny("portal.assignment_denied", target_type="assignment", target_id=assignment_id)
+    return assignment
+
+
+@bp.route("/me/questionnaires/<id:assignment_id>", methods=["GET", "POST"])
+@client_required
+def questionnaire(assignment_id: int):
+    """Answer a questionnaire the therapist asked for."""
+    client = _my_record()
+    assignment = _my_assignment(client, assignment_id)
+    if assignment.kind == ASSIGNMENT_INTAKE:
+        return redirect(url_for("portal.intake"))
+    if not assignment.is_open:
+        flash("You have already answered this one. Thank you!", "info")
+        return redirect(url_for("portal.home"))
+    definition = questionnaires.QUESTIONNAIRES[assignment.kind]
+    form = questionnaire_form(definition, questionnaire_labels(definition, client))()
+    if form.validate_on_submit():
+        response = record_questionnaire(client, definition.key, decode_answers(definition, form), taken_on=_today(),
+                                        actor=_me(), source=SOURCE_CLIENT)
+        complete_assignment(assignment, response.id, actor=_me())
+        db.session.commit()
+        flash(f"Thank you: your answers to the {definition.name} went to your therapist.", "success")
+        return redirect(url_for("portal.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("portal/questionnaire.html", definition=definition, form=form), status
+
+
+@bp.route("/me/intake", methods=["GET", "POST"])
+@client_required
+def intake():
+    """The pre-visit intake: health history and red-flag questions, when the therapist asked for it."""
+    client = _my_record()
+    assignment = next((a for a in open_assignments(client.id) if a.kind == ASSIGNMENT_INTAKE), None)
+    if assignment is None:
+        flash("There is no form waiting for you. Your therapist will ask when one is needed.", "info")
+        return redirect(url_for("portal.home"))
+    form = IntakeForm()
+    if form.validate_on_submit():
+        try:
+            saved = create_intake(client, form.answers(), actor=_me(), sign=True, source=SOURCE_CLIENT)
+        except IntakeLocked:
+            db.session.rollback()
+            flash("Your therapist is updating your details right now. Please try again later today.", "error")
+            return redirect(url_for("portal.home"))
+        complete_assignment(assignment, saved.id, actor=_me())
+        db.session.commit()
+        level = assess(saved.answers, saved.age_at_intake).screening.level
+        return render_template("portal/intake_sent.html", level=level, advice=warning_signs.CLIENT_ADVICE,
+                               headings=warning_signs.CLIENT_HEADINGS)
+    status = 400 if request.method == "POST" else 200
+    return render_template("intake/form.html", client=client, form=form, intake=None, previous=None,
+                           portal=True), status
+
+
+# --- Invitations (anyone holding the link) -----------------------------------------------------
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def accept(token: str):
+    """Set a password from a one-time invitation link, then land on the home page."""
+    invitation = find_invitation(token)
+    state = invitation.status(_now()) if invitation else "unknown"
+    if state != INVITATION_PENDING:
+        if invitation is not None and request.method == "POST":
+            record_event("portal.invitation_refused", target=invitation, outcome=OUTCOME_DENIED, detail=state)
+            db.session.commit()
+        title, message = INVITATION_MESSAGES[state]
+        return render_template("portal/invitation_invalid.html", title=title, message=message), (
+            404 if state == "unknown" else 410)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(invitation, form.password.data)
+        except PortalError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()  # a fresh session: nothing of whoever used this browser before survives
+            login_user(user)
+            session.permanent = True
+            flash("Welcome! This is your home page: your routine for today is below.", "success")
+            return redirect(url_for("portal.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("portal/accept.html", form=form, invitation=invitation,
+                           first_name=_invited_first_name(invitation)), status
+
+
+def _now():
+    return utcnow()
+
+
+def _invited_first_name(invitation) -> str:
+    client = db.session.get(Client, invitation.client_id)
+    return client.first_name if client else ""
