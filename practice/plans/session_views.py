@@ -1,6 +1,8 @@
 """Views of session notes: SOAP notes per visit; signed notes are locked and take amendments."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,6 +24,7 @@ from practice.plans.session_operations import (
     create_note,
     update_note,
 )
+from practice.portal.reports import home_summary_for_next_session
 
 
 def get_note_or_404(client: Client, note_id: int) -> SessionNote:
@@ -49,6 +52,7 @@ def new(client_id: int):
     form = SessionNoteForm()
     if request.method == "GET":
         form.techniques.data = _plan_techniques(client)  # picked from the plan; the therapist unticks
+        form.subjective.data = home_summary_for_next_session(client.id, today=date.today())  # the client's own logs
     if form.validate_on_submit():
         note = create_note(client, _values(form), actor=current_user._get_current_object(),
                            sign=request.form.get("submit_action") == "sign")

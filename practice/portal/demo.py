@@ -35,7 +35,8 @@ def seed_demo_portal(client: Client, therapist: User, *, today: date | None = No
     today = today or date.today()
     intake = create_intake(client, demo_answers(today - timedelta(days=70)), actor=therapist, sign=True)
     plan = create_plan(client, intake, actor=therapist)
-    activate(plan, client, seen_row_version=plan.row_version, actor=therapist)
+    version = activate(plan, client, seen_row_version=plan.row_version, actor=therapist)
+    version.created_at = version.created_at - timedelta(days=21)  # the plan began three weeks ago
     user = create_user(therapist.practice, name=client.full_name,
                        email=client.email, password=DEMO_CLIENT_PASSWORD, role=ROLE_CLIENT)
     client.portal_user_id = user.id

@@ -57,15 +57,19 @@ def client_progress(client: Client, *, today: date, steps_per_day: int, plan_sta
                                    .order_by(HomeLog.logged_on)))
     home_scores = [(log.logged_on, log.pain) for log in logs if log.pain is not None]
     sessions = _session_scores(client.id, since) if include_sessions else []
-    start = max(since, plan_started) if plan_started else (logs[0].logged_on if logs else today)
+    # Adherence counts from the plan's start, or from the first log if the client logged before it (late entries).
+    candidates = [day for day in (plan_started, logs[0].logged_on if logs else None) if day is not None]
+    start = max(since, min(candidates)) if candidates else today
     done = {log.logged_on: len(log.done_steps or []) for log in logs}
     weeks = progress.weekly_adherence(done, steps_per_day=steps_per_day, start=start, end=today)
     baseline = home_scores[0][1] if home_scores else None
-    prefix = "staff" if include_sessions else "my"
+    # The client reads the charts on a phone: a narrow drawing keeps its text readable once scaled down.
+    prefix, width = ("staff", 480) if include_sessions else ("my", 360)
     return ClientProgress(
         logs=logs, home_scores=home_scores, sessions=sessions, weeks=weeks, baseline=baseline,
-        pain_chart=charts.pain_chart(home_scores, sessions, baseline=baseline, id_prefix=f"{prefix}-pain"),
-        adherence_chart=charts.adherence_chart(weeks, id_prefix=f"{prefix}-adherence"),
+        pain_chart=charts.pain_chart(home_scores, sessions, baseline=baseline, id_prefix=f"{prefix}-pain",
+                                     width=width, height=260),
+        adherence_chart=charts.adherence_chart(weeks, id_prefix=f"{prefix}-adherence", width=width, height=220),
     )
 
 
@@ -221,3 +225,38 @@ def home_care_panel(client: Client, *, today: date) -> HomeCarePanel:
     return HomeCarePanel(invitation=invitation, invitation_state=invitation.status(utcnow()) if invitation else None,
                          assignments=open_assignments(client.id), warnings=warnings,
                          recent_logs=list(reversed(report.logs))[:14], progress=report, steps_per_day=steps)
+
+
+# --- A summary of home logs for the next session note ------------------------------------------
+
+
+def home_log_summary(logs: list[HomeLog], *, since: date, today: date) -> str:
+    """One paragraph on the home logs from `since` to `today`: days logged, steps done, pain range, notes."""
+    period = [log for log in logs if since <= log.logged_on <= today]
+    if not period:
+        return ""
+    days = (today - since).days + 1
+    planned = sum(log.planned_steps for log in period)
+    done = sum(min(len(log.done_steps or []), log.planned_steps) for log in period)
+    parts = [f"Home logs since {since:%d %b}: {len(period)} of {days} days logged"]
+    if planned:
+        parts.append(f"{progress.round_half_up(100 * done / planned)}% of the routine's steps done on those days")
+    pains = [log.pain for log in sorted(period, key=lambda log: log.logged_on) if log.pain is not None]
+    if pains:
+        parts.append(f"pain {min(pains)}–{max(pains)}/10, latest {pains[-1]}")
+    summary = "; ".join(parts) + "."
+    notes = [f"“{log.note}” ({log.logged_on:%d %b})" for log in period if log.note]
+    if notes:
+        summary += " Client's notes: " + "; ".join(notes) + "."
+    signs = [log for log in period if log.warning_signs]
+    if signs:
+        summary += f" Warning signs reported on {', '.join(f'{log.logged_on:%d %b}' for log in signs)}."
+    return summary
+
+
+def home_summary_for_next_session(client_id: int, *, today: date) -> str:
+    """The home-log summary since the client's last session (or the last 14 days), to start a session note."""
+    last_seen = db.session.scalar(select(func.max(SessionNote.seen_on)).where(SessionNote.client_id == client_id))
+    since = last_seen + timedelta(days=1) if last_seen and last_seen < today else today - timedelta(days=13)
+    logs = list(db.session.scalars(select(HomeLog).where(HomeLog.client_id == client_id, HomeLog.logged_on >= since)))
+    return home_log_summary(logs, since=since, today=today)
