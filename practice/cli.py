@@ -1,6 +1,7 @@
 """Command-line tools (`flask --app practice ...`), built on the same operations as the views."""
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import click
@@ -23,6 +24,7 @@ DEMO_LOGINS = (
 #: the demo client who logs in to the portal (Eva Fischer, a client of Theo)
 DEMO_CLIENT_LOGIN = ("Eva Fischer", "eva.f@example.com", DEMO_CLIENT_PASSWORD, "client")
 DEMO_PORTAL_CLIENT_INDEX = 4
+DEMO_QUIET_CLIENT_INDEX = 6  # Grace Huang, also Theo's
 DEMO_CLIENTS = (
     ("Amira", "Hassan", date(1984, 3, 27), "amira.hassan@example.com"),
     ("Ben", "Carter", date(1966, 11, 2), "ben.carter@example.com"),
@@ -126,4 +128,6 @@ def seed_demo() -> Practice:
         }, therapist=therapist, actor=owner)
         if index == DEMO_PORTAL_CLIENT_INDEX:
             seed_demo_portal(client, therapist)
+        elif index == DEMO_QUIET_CLIENT_INDEX:  # stopped logging 9 days ago: listed under "Needs your attention"
+            seed_demo_portal(client, therapist, password=secrets.token_urlsafe(16), quiet_days=9)
     return practice

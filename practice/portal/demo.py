@@ -30,19 +30,23 @@ def demo_answers(onset: date) -> dict:
     return answers
 
 
-def seed_demo_portal(client: Client, therapist: User, *, today: date | None = None) -> User:
-    """Give `client` a signed intake, an active plan, a portal login, session notes and home logs."""
+def seed_demo_portal(client: Client, therapist: User, *, today: date | None = None,
+                     password: str = DEMO_CLIENT_PASSWORD, quiet_days: int = 0) -> User:
+    """Give `client` a signed intake, an active plan, a portal login, session notes and home logs.
+
+    quiet_days > 0 leaves out the most recent logs, so the client shows on the dashboard as not logging.
+    """
     today = today or date.today()
     intake = create_intake(client, demo_answers(today - timedelta(days=70)), actor=therapist, sign=True)
     plan = create_plan(client, intake, actor=therapist)
     version = activate(plan, client, seen_row_version=plan.row_version, actor=therapist)
     version.created_at = version.created_at - timedelta(days=21)  # the plan began three weeks ago
     user = create_user(therapist.practice, name=client.full_name,
-                       email=client.email, password=DEMO_CLIENT_PASSWORD, role=ROLE_CLIENT)
+                       email=client.email, password=password, role=ROLE_CLIENT)
     client.portal_user_id = user.id
     routine = home_plan(client)
     positions = sorted(routine.positions) if routine else []
-    for days_ago, pain, done in _DEMO_DAYS:
+    for days_ago, pain, done in [day for day in _DEMO_DAYS if day[0] >= quiet_days]:
         save_log(client, today - timedelta(days=days_ago), plan=routine, done=positions[:done], pain=pain,
                  note="Stiff after the long drive" if days_ago == 13 else "", signs=[], actor=user, today=today,
                  backfill_days=30)
