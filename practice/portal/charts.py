@@ -153,8 +153,9 @@ def _meaningful_band(plot: _Plot, level: float) -> Markup:
 def _meaningful_line(plot: _Plot, level: float) -> list[Markup]:
     """The dashed, labelled 2-point improvement line (drawn over the grid so no gridline hides it)."""
     y = plot.y(level)
-    return [_line(plot.left, y, plot.right, y, stroke=SESSION_AFTER, width=1.5, dash="6 4"),
-            _text(plot.right - 4, y - 5, "2-point improvement", size=10, fill=SESSION_AFTER, anchor="end")]
+    # Soft ink, not the data's green: the line must not blend into a series running along it.
+    return [_line(plot.left, y, plot.right, y, stroke=SOFT_INK, width=1.5, dash="6 4"),
+            _text(plot.right - 4, y - 5, "2-point improvement", size=10, fill=SOFT_INK, anchor="end")]
 
 
 def _tooltip(day: date, pain: int, series: str) -> Markup:
@@ -222,7 +223,7 @@ def _pain_legend(home, before, after, band: bool, width: int, height: int) -> li
     if after:
         items.append(("After session", _tag("polygon", points=_diamond(0, 0), fill=SESSION_AFTER)))
     if band:
-        items.append(("Meaningful change", _line(-8, 0, 8, 0, stroke=SESSION_AFTER, width=1.5,
+        items.append(("Meaningful change", _line(-8, 0, 8, 0, stroke=SOFT_INK, width=1.5,
                                                  dash="4 3")))
     return _legend(items, 40.0, width - 8.0, height - 12.0)
 

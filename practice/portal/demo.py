@@ -15,9 +15,10 @@ from practice.plans.session_operations import create_note
 from practice.portal.operations import home_plan, save_log
 
 DEMO_CLIENT_PASSWORD = "willow-eva-demo"
-# Pain falls from 6 to about 3 over three weeks, with a few days missed; (days ago, pain, steps done or None).
-_DEMO_DAYS = [(20, 6, 2), (19, 6, 3), (18, 5, 3), (16, 5, 2), (15, 5, 3), (14, 4, 3), (13, 5, 1), (11, 4, 3),
-              (10, 4, 3), (9, 4, 2), (8, 3, 3), (6, 3, 3), (5, 4, 2), (4, 3, 3), (3, 3, 3), (1, 3, 2)]
+# Pain falls from 6 to about 3 over three weeks as the routine settles in, with a few days missed;
+# (days ago, pain, steps done).
+_DEMO_DAYS = [(20, 6, 2), (19, 6, 3), (18, 5, 3), (16, 5, 4), (15, 5, 3), (14, 4, 4), (13, 5, 1), (11, 4, 4),
+              (10, 4, 5), (9, 4, 4), (8, 3, 5), (6, 3, 5), (5, 4, 4), (4, 3, 5), (3, 3, 5), (1, 3, 4)]
 
 
 def demo_answers(onset: date) -> dict:

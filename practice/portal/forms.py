@@ -38,7 +38,7 @@ class HomeLogForm(FlaskForm):
     """One day: steps done, pain, a note, and any new warning signs."""
 
     done = CheckboxList("What did you do?", coerce=int, validate_choice=False)
-    pain = RadioField("Pain today, from 0 (no pain) to 10 (worst imaginable)", choices=PAIN_CHOICES,
+    pain = RadioField("Pain today (0–10)", choices=PAIN_CHOICES,
                       validators=[Optional()], validate_choice=True)
     note = TextAreaField("Anything to tell your therapist? (optional)", filters=TEXT_FILTERS,
                          validators=[Length(max=NOTE_MAX_LENGTH, message=f"Keep the note under {NOTE_MAX_LENGTH} characters.")],

@@ -64,12 +64,12 @@ def client_progress(client: Client, *, today: date, steps_per_day: int, plan_sta
     weeks = progress.weekly_adherence(done, steps_per_day=steps_per_day, start=start, end=today)
     baseline = home_scores[0][1] if home_scores else None
     # The client reads the charts on a phone: a narrow drawing keeps its text readable once scaled down.
-    prefix, width = ("staff", 480) if include_sessions else ("my", 360)
+    prefix, width = ("staff", 480) if include_sessions else ("my", 320)
     return ClientProgress(
         logs=logs, home_scores=home_scores, sessions=sessions, weeks=weeks, baseline=baseline,
         pain_chart=charts.pain_chart(home_scores, sessions, baseline=baseline, id_prefix=f"{prefix}-pain",
                                      width=width, height=260),
-        adherence_chart=charts.adherence_chart(weeks, id_prefix=f"{prefix}-adherence", width=width, height=220),
+        adherence_chart=charts.adherence_chart(weeks, id_prefix=f"{prefix}-adherence", width=width, height=260),
     )
 
 

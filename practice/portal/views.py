@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user, logout_user
 
 from practice.access import deny, role_required
-from practice.accounts.models import ROLE_CLIENT
+from practice.accounts.models import ROLE_CLIENT, Practice
 from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE
 from practice.audit.operations import record_event
 from practice.clients.models import Client
@@ -312,11 +312,18 @@ def accept(token: str):
             return redirect(url_for("portal.home"))
     status = 400 if request.method == "POST" else 200
     return render_template("portal/accept.html", form=form, invitation=invitation,
-                           first_name=_invited_first_name(invitation)), status
+                           first_name=_invited_first_name(invitation),
+                           practice_name=client_practice_name(invitation)), status
 
 
 def _now():
     return utcnow()
+
+
+def client_practice_name(invitation) -> str:
+    """The name of the practice that sent the invitation, for the page header."""
+    practice = db.session.get(Practice, invitation.practice_id)
+    return practice.name if practice else ""
 
 
 def _invited_first_name(invitation) -> str:

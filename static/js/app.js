@@ -11,3 +11,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 });
+// A read-only link to copy (an invitation): select it all when focused, so one copy takes the whole link.
+document.addEventListener("focusin", function (event) {
+  if (event.target.hasAttribute && event.target.hasAttribute("data-select-on-focus")) { event.target.select(); }
+});

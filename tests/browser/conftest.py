@@ -57,10 +57,12 @@ def browser_database_url(sqlite_url) -> str:
 
 
 @pytest.fixture
-def live_server(browser_database_url):
+def live_server(browser_database_url, tmp_path):
     """The app with the demo practice, served over HTTP; the tables are emptied afterwards."""
-    # CSRF is on, as in production: the browser submits the real forms with their tokens.
-    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": browser_database_url})
+    # CSRF is on, as in production: the browser submits the real forms with their tokens. E-mails go to the
+    # test's own outbox, never into the checkout's instance folder.
+    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": browser_database_url,
+                      "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")})
     with app.app_context():
         seed_demo()
         db.session.commit()
