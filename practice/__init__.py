@@ -85,7 +85,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
     from practice.accounts import bp as accounts_bp
-    from practice.clients import bp as clients_bp
+    from practice.clients.views import bp as clients_bp
     from practice.dashboard import bp as dashboard_bp
     from practice.handouts.views import bp as handouts_bp
     from practice.intake.views import bp as intake_bp

@@ -20,7 +20,8 @@ class MailError(RuntimeError):
 
 def header_text(value: str, limit: int = 150) -> str:
     """`value` made safe for a mail header: control characters become spaces, and it is cut to `limit`."""
-    return _HEADER_UNSAFE.sub(" ", value).strip()[:limit]
+    # splitlines() also breaks at Unicode separators (U+2028, U+0085...) that the e-mail library refuses.
+    return _HEADER_UNSAFE.sub(" ", " ".join(value.splitlines())).strip()[:limit]
 
 
 def build_message(*, to: str, subject: str, body: str, sender: str) -> EmailMessage:
@@ -37,7 +38,10 @@ def build_message(*, to: str, subject: str, body: str, sender: str) -> EmailMess
 def send_mail(*, to: str, subject: str, body: str) -> str:
     """Send one message; returns "smtp" or the outbox file's path. Raises MailError when SMTP fails."""
     config = current_app.config
-    message = build_message(to=to, subject=subject, body=body, sender=config["MAIL_SENDER"])
+    try:
+        message = build_message(to=to, subject=subject, body=body, sender=config["MAIL_SENDER"])
+    except ValueError as error:  # an address or header the e-mail library cannot encode
+        raise MailError("The message could not be written (an address or subject it cannot use).") from error
     if config.get("MAIL_SERVER"):
         _send_smtp(message, config)
         return "smtp"

@@ -81,10 +81,12 @@ def assign_therapist(client: Client, therapist: User | None, *, actor: User) -> 
 def set_archived(client: Client, is_archived: bool, *, actor: User) -> None:
     """Archive or restore a client; nothing is deleted. Archiving ends the client's portal access at once."""
     client.is_archived = is_archived
-    if is_archived and client.portal_user is not None and client.portal_user.is_active:
-        from practice.portal.operations import remove_access  # the portal builds on clients, not the reverse
+    if is_archived:
+        from practice.portal.operations import remove_access, revoke_invitations  # the portal builds on clients
 
-        remove_access(client, actor=actor)
+        revoke_invitations(client.id)  # a link sent before archiving must not work, now or after a restore
+        if client.portal_user is not None and client.portal_user.is_active:
+            remove_access(client, actor=actor)
     db.session.flush()
     record_event("client.archive" if is_archived else "client.restore", target=client, actor=actor)
 

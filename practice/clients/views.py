@@ -9,7 +9,7 @@ from flask_login import current_user
 from practice.access import deny, staff_required
 from practice.accounts.models import User
 from practice.audit.operations import record_event
-from practice.clients import bp
+from practice.clients.blueprint import bp
 from practice.clients.access import get_client_or_404
 from practice.clients.forms import ClientForm
 from practice.clients.models import Client

@@ -10,8 +10,7 @@ from practice.accounts.forms import NEW_PASSWORD_LENGTH
 from practice.accounts.passwords import MIN_PASSWORD_LENGTH
 from practice.forms import TEXT_FILTERS
 from practice.intake import questionnaires
-from practice.portal.models import ASSIGNMENT_INTAKE, ASSIGNMENT_KINDS
-from practice.portal.operations import NOTE_MAX_LENGTH
+from practice.portal.models import ASSIGNMENT_INTAKE, ASSIGNMENT_KINDS, NOTE_MAX_LENGTH
 from practice.portal.warning_signs import WARNING_SIGNS
 
 PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]

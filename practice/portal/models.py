@@ -19,6 +19,8 @@ INVITATION_REVOKED = "revoked"
 ASSIGNMENT_INTAKE = "intake"
 ASSIGNABLE_QUESTIONNAIRES = ("nprs", "psfs", "startback", "rmdq")
 ASSIGNMENT_KINDS = (ASSIGNMENT_INTAKE, *ASSIGNABLE_QUESTIONNAIRES)
+#: the longest note a client or therapist may write on a home log
+NOTE_MAX_LENGTH = 500
 
 
 class Invitation(db.Model):

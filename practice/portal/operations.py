@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from practice.access import deny
 from practice.accounts.models import ROLE_CLIENT, User, lower_email, new_session_token
 from practice.accounts.operations import create_user, find_user_by_email
 from practice.accounts.passwords import hash_password, password_problem
@@ -25,11 +26,11 @@ from practice.portal.models import (
     Assignment,
     HomeLog,
     Invitation,
+    NOTE_MAX_LENGTH,
 )
 
 #: tokens are 43 characters; anything much longer in a URL is not ours
 MAX_TOKEN_LENGTH = 100
-NOTE_MAX_LENGTH = 500
 
 
 class PortalError(ValueError):
@@ -42,6 +43,18 @@ class PortalError(ValueError):
 
 class ForeignStep(LookupError):
     """A posted step number that is not part of the client's routine (treated like a foreign id)."""
+
+
+#: how a refused id is named in the audit log
+_TARGET_TYPES = {"portal_assignments": "assignment", "home_logs": "home_log"}
+
+
+def record_of_client_or_404(model, record_id: int, client: Client, *, denied_action: str):
+    """A portal record (assignment, home log) that belongs to `client`; any other id is an audited 404."""
+    record = db.session.get(model, record_id)
+    if record is None or record.client_id != client.id:
+        deny(denied_action, target_type=_TARGET_TYPES[model.__tablename__], target_id=record_id, client_id=client.id)
+    return record
 
 
 def token_digest(token: str) -> str:
@@ -63,6 +76,11 @@ def _check_can_invite(client: Client) -> str:
         raise PortalError("This e-mail address already belongs to another account, so it cannot be the client's "
                           "login. Use a different address on the record.")
     return email
+
+
+def revoke_invitations(client_id: int, now: datetime | None = None) -> None:
+    """Stop every unused invitation of the client from working."""
+    _revoke_pending(client_id, now or utcnow())
 
 
 def _revoke_pending(client_id: int, now: datetime) -> None:
@@ -107,9 +125,10 @@ def accept_invitation(invitation: Invitation, password: str, *, now: datetime | 
         user = _new_portal_user(client, invitation.email, password)
         client.portal_user_id = user.id
     else:
-        problem = password_problem(password, email=user.email, name=user.name)
+        problem = password_problem(password, email=invitation.email, name=user.name)
         if problem:
             raise PortalError(problem, field="password")
+        _move_login(user, invitation.email)
         user.password_hash = hash_password(password)
         user.is_active = True
         user.is_password_temporary = False
@@ -121,6 +140,16 @@ def accept_invitation(invitation: Invitation, password: str, *, now: datetime | 
     db.session.flush()
     record_event("portal.invitation_accept", target=invitation, actor=user)
     return user
+
+
+def _move_login(user: User, email: str) -> None:
+    """A returning client logs in with the address they were invited at (the record's e-mail may have changed)."""
+    if user.email == email:
+        return
+    holder = find_user_by_email(email)
+    if holder is not None and holder.id != user.id:
+        raise PortalError("An account with this e-mail address already exists. Ask your therapist for help.")
+    user.email = email
 
 
 def _new_portal_user(client: Client, email: str, password: str) -> User:
@@ -274,6 +303,13 @@ def review_log(log: HomeLog, *, note: str, actor: User) -> None:
     log.review_note = (note or "").strip()[:NOTE_MAX_LENGTH]
     db.session.flush()
     record_event("home_log.review", target=log, actor=actor, detail=log.logged_on.isoformat())
+
+
+def unreviewed_warnings(client_id: int) -> list[HomeLog]:
+    """Every report of warning signs of the client that no therapist has reviewed yet, newest first."""
+    return list(db.session.scalars(select(HomeLog).where(
+        HomeLog.client_id == client_id, HomeLog.warning_level != "clear", HomeLog.reviewed_at.is_(None))
+        .order_by(HomeLog.logged_on.desc())))
 
 
 def open_warning(client_id: int, *, today: date, days: int = 14) -> HomeLog | None:

@@ -18,7 +18,7 @@ from practice.intake.operations import unresolved_red_flags
 from practice.plans.models import STATUS_ACTIVE, Plan, PlanVersion, SessionNote
 from practice.portal import charts, progress
 from practice.portal.models import HomeLog, Invitation
-from practice.portal.operations import home_plan, latest_invitation, open_assignments
+from practice.portal.operations import home_plan, latest_invitation, open_assignments, unreviewed_warnings
 
 #: how far back the progress charts look
 PROGRESS_WEEKS = 12
@@ -221,7 +221,7 @@ def home_care_panel(client: Client, *, today: date) -> HomeCarePanel:
     report = client_progress(client, today=today, steps_per_day=steps,
                              plan_started=plan_started_on(plan.plan.id) if plan else None, include_sessions=True)
     invitation = latest_invitation(client.id)
-    warnings = [log for log in reversed(report.logs) if log.needs_review]
+    warnings = unreviewed_warnings(client.id)  # of any age: each stays until a therapist reviews it
     return HomeCarePanel(invitation=invitation, invitation_state=invitation.status(utcnow()) if invitation else None,
                          assignments=open_assignments(client.id), warnings=warnings,
                          recent_logs=list(reversed(report.logs))[:14], progress=report, steps_per_day=steps)

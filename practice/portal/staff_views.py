@@ -29,6 +29,7 @@ from practice.portal.operations import (
     create_invitation,
     find_invitation,
     home_plan,
+    record_of_client_or_404,
     remove_access,
     review_client_intake,
     review_log,
@@ -135,19 +136,12 @@ def assign_form(client_id: int):
     return _back(client)
 
 
-def _assignment_of(client: Client, assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.client_id != client.id:
-        deny("portal.assignment_denied", target_type="assignment", target_id=assignment_id, client_id=client.id)
-    return assignment
-
-
 @bp.route("/assignments/<id:assignment_id>/cancel", methods=["POST"])
 @staff_required
 def cancel(client_id: int, assignment_id: int):
     """Withdraw a request the client has not answered."""
     client = get_client_or_404(client_id)
-    assignment = _assignment_of(client, assignment_id)
+    assignment = record_of_client_or_404(Assignment, assignment_id, client, denied_action="portal.assignment_denied")
     if assignment.is_open:
         cancel_assignment(assignment, actor=_actor())
         db.session.commit()
@@ -155,19 +149,12 @@ def cancel(client_id: int, assignment_id: int):
     return _back(client)
 
 
-def _log_of(client: Client, log_id: int) -> HomeLog:
-    log = db.session.get(HomeLog, log_id)
-    if log is None or log.client_id != client.id:
-        deny("home_log.access_denied", target_type="home_log", target_id=log_id, client_id=client.id)
-    return log
-
-
 @bp.route("/logs/<id:log_id>/review", methods=["POST"])
 @staff_required
 def review(client_id: int, log_id: int):
     """Record what was done about warning signs the client reported at home."""
     client = get_client_or_404(client_id)
-    log = _log_of(client, log_id)
+    log = record_of_client_or_404(HomeLog, log_id, client, denied_action="home_log.access_denied")
     form = ReviewForm()
     if not form.validate_on_submit():
         flash(" ".join(form.note.errors), "error")
@@ -200,7 +187,7 @@ def logs(client_id: int):
     record_event("home_log.list_view", target=client)
     db.session.commit()
     return render_template("portal/staff_logs.html", client=client, logs=entries,
-                           sign_labels=warning_signs.WARNING_SIGN_LABELS, review_form=ReviewForm())
+                           sign_labels=warning_signs.WARNING_SIGN_LABELS)
 
 
 @bp.app_template_global()

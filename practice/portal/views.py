@@ -43,6 +43,7 @@ from practice.portal.operations import (
     open_assignments,
     open_warning,
     portal_client,
+    record_of_client_or_404,
     save_log,
 )
 from practice.portal.reports import client_progress, plan_started_on
@@ -221,28 +222,26 @@ def handout():
     return pdf_response(pdf, f"my-home-plan-v{plan.version.number}.pdf")
 
 
-def _my_assignment(client, assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.client_id != client.id:
-        deny("portal.assignment_denied", target_type="assignment", target_id=assignment_id)
-    return assignment
-
-
 @bp.route("/me/questionnaires/<id:assignment_id>", methods=["GET", "POST"])
 @client_required
 def questionnaire(assignment_id: int):
     """Answer a questionnaire the therapist asked for."""
     client = _my_record()
-    assignment = _my_assignment(client, assignment_id)
+    assignment = record_of_client_or_404(Assignment, assignment_id, client, denied_action="portal.assignment_denied")
     if assignment.kind == ASSIGNMENT_INTAKE:
         return redirect(url_for("portal.intake"))
     if not assignment.is_open:
-        flash("You have already answered this one. Thank you!", "info")
+        message = ("Your therapist no longer needs this one." if assignment.cancelled_at
+                   else "You have already answered this one. Thank you!")
+        flash(message, "info")
         return redirect(url_for("portal.home"))
     definition = questionnaires.QUESTIONNAIRES[assignment.kind]
     form = questionnaire_form(definition, questionnaire_labels(definition, client))()
-    if form.validate_on_submit():
-        response = record_questionnaire(client, definition.key, decode_answers(definition, form), taken_on=_today(),
+    answers = decode_answers(definition, form) if request.method == "POST" else {}
+    if form.validate_on_submit() and not answers:
+        form.form_errors.append("Answer at least one question before sending.")
+    elif form.validate_on_submit():
+        response = record_questionnaire(client, definition.key, answers, taken_on=_today(),
                                         actor=_me(), source=SOURCE_CLIENT)
         complete_assignment(assignment, response.id, actor=_me())
         db.session.commit()

@@ -95,7 +95,14 @@ def chromium_browser():
 @pytest.fixture
 def chromium_page(chromium_browser):
     """A fresh browser context and page at 1280x800 that records console errors in `page.console_errors`."""
-    context = chromium_browser.new_context(viewport=DESKTOP)
+    context, page = new_watched_page(chromium_browser, viewport=DESKTOP)
+    yield page
+    context.close()
+
+
+def new_watched_page(browser, **context_options):
+    """A fresh context and page whose console errors (CSP violations among them) collect in `page.console_errors`."""
+    context = browser.new_context(**context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
@@ -103,8 +110,7 @@ def chromium_page(chromium_browser):
             if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     page.console_errors = errors
-    yield page
-    context.close()
+    return context, page
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from practice.cli import DEMO_CLIENT_LOGIN, DEMO_LOGINS
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, new_watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,7 @@ def _log_in(page, base_url: str, email: str, password: str) -> None:
 
 def _phone_page(browser):
     """A fresh touch-screen phone context (nobody logged in) whose page records console errors."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(f"{message.type}: {message.text}")
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.console_errors = errors
-    return context, page
+    return new_watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 def _assert_fits_the_phone(page) -> None:
