@@ -45,8 +45,12 @@ def template_revision() -> str:
     return _revision_of(current_app.template_folder, current_app.static_folder)
 
 
+@lru_cache(maxsize=64)
 def qr_data_uri(url: str) -> str:
-    """A QR code of `url` as an SVG data: URL (the only kind of URL the PDF fetcher allows besides static)."""
+    """A QR code of `url` as an SVG data: URL (the only kind of URL the PDF fetcher allows besides static).
+
+    Cached: every handout of a site prints the same portal link, and encoding it costs a few milliseconds.
+    """
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#1f2a2e")
 
 
