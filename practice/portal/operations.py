@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from practice.access import deny
-from practice.accounts.models import ROLE_CLIENT, User, lower_email, new_session_token
+from practice.accounts.models import ROLE_CLIENT, Practice, User, lower_email, new_session_token
 from practice.accounts.operations import create_user, find_user_by_email
 from practice.accounts.passwords import hash_password, password_problem
 from practice.audit.operations import record_event
@@ -162,10 +162,8 @@ def _new_portal_user(client: Client, email: str, password: str) -> User:
                        role=ROLE_CLIENT)
 
 
-def client_practice(client: Client):
+def client_practice(client: Client) -> Practice:
     """The practice a client record belongs to."""
-    from practice.accounts.models import Practice
-
     return db.session.get(Practice, client.practice_id)
 
 
