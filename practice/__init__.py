@@ -85,6 +85,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
     from practice.accounts import bp as accounts_bp
+    from practice.audit.views import bp as audit_bp
     from practice.clients.views import bp as clients_bp
     from practice.dashboard import bp as dashboard_bp
     from practice.handouts.views import bp as handouts_bp
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(handouts_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(portal_staff_bp)
+    app.register_blueprint(audit_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -130,6 +130,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                                    dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
     "portal_staff.logs": ("GET", "/clients/{record}/portal/logs",
                           dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
+    "audit.index": ("GET", "/audit/", dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
+    "audit.export": ("GET", "/audit/export.csv",
+                     dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
 }
 UNTESTED = {"static"}
 
