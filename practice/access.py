@@ -19,10 +19,8 @@ def deny(action: str, *, target_type: str, target_id, client_id: int | None = No
     Whatever the request had changed is rolled back first, so only the audit row is written.
     """
     db.session.rollback()
-    event = record_event(action, outcome=OUTCOME_DENIED, client_id=client_id,
-                         detail=f"{target_type} {target_id}"[:255])
-    event.target_type = target_type
-    event.target_id = target_id if is_record_id(target_id) else None
+    record_event(action, outcome=OUTCOME_DENIED, client_id=client_id, detail=f"{target_type} {target_id}"[:255],
+                 target_type=target_type, target_id=target_id if is_record_id(target_id) else None)
     db.session.commit()
     abort(status)
 

@@ -19,6 +19,8 @@ def record_event(
     detail: str | None = None,
     actor=None,
     practice_id: int | None = None,
+    target_type: str | None = None,
+    target_id: int | None = None,
 ) -> AuditEvent:
     """Add one audit row for `action` on `target` (a model instance or None); flushes, never commits.
 
@@ -36,8 +38,9 @@ def record_event(
         actor_id=getattr(actor, "id", None),
         actor_role=getattr(actor, "role", None),
         practice_id=practice_id,
-        target_type=type(target).__name__.lower() if target is not None else None,
-        target_id=getattr(target, "id", None),
+        # Set once here: audit rows are never updated (PostgreSQL refuses it), so nothing may fill them in later.
+        target_type=type(target).__name__.lower() if target is not None else target_type,
+        target_id=getattr(target, "id", None) if target is not None else target_id,
         client_id=client_id,
         ip_address=request.remote_addr if has_request_context() else None,
         outcome=outcome,

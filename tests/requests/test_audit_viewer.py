@@ -83,3 +83,20 @@ def test_the_export_holds_only_the_practices_own_events(client, auth, world):
     rows = rows_of(client.get("/audit/export.csv"))
     assert rows and all(row["actor_name"] != "Otto Other" for row in rows)
     assert all(row["client_name"] != "Olga Other" for row in rows)
+
+
+def test_postgresql_refuses_to_change_or_delete_audit_rows(app, world, database_url):
+    """On PostgreSQL a trigger keeps audit rows append-only, whatever the client; SQLite relies on the app."""
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the trigger exists on PostgreSQL only")
+    event_id = db.session.scalars(select(AuditEvent.id).limit(1)).one()
+    for statement in ("UPDATE audit_events SET detail = 'tampered' WHERE id = :id",
+                      "DELETE FROM audit_events WHERE id = :id"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement), {"id": event_id})
+        db.session.rollback()
+    assert db.session.get(AuditEvent, event_id).detail != "tampered"
