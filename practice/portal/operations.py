@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from practice.access import deny
 from practice.accounts.models import ROLE_CLIENT, Practice, User, lower_email, new_session_token
@@ -220,8 +221,9 @@ class HomePlan:
 
 def home_plan(client: Client) -> HomePlan | None:
     """The client's active plan as last published, or None when there is none."""
+    # The published version holds everything shown: the editable steps and older versions load only if touched.
     plan = db.session.scalar(select(Plan).where(Plan.client_id == client.id, Plan.status == STATUS_ACTIVE)
-                             .order_by(Plan.id.desc()).limit(1))
+                             .options(lazyload(Plan.steps), lazyload(Plan.versions)).order_by(Plan.id.desc()).limit(1))
     if plan is None or plan.current_version < 1:
         return None
     version = db.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan.id,
