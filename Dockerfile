@@ -1,7 +1,8 @@
 # The app under gunicorn. Build: docker build -t practice .
 FROM python:3.11-slim-bookworm
+# WeasyPrint needs Pango and HarfBuzz (subset for speed); postgresql-client gives `flask backup` its pg_dump.
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-        libharfbuzz-subset0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+        libharfbuzz-subset0 fonts-dejavu-core postgresql-client && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 practice
 WORKDIR /app
 COPY pyproject.toml ./
@@ -13,4 +14,4 @@ RUN pip install --no-cache-dir -e .
 USER practice
 ENV PRACTICE_ENV=production FLASK_APP=practice
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - practice.wsgi:app"]
+CMD ["sh", "-c", "gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --logger-class practice.gunicorn_logging.RedactingLogger practice.wsgi:app"]

@@ -9,6 +9,7 @@ from flask import Flask
 
 from practice.accounts.models import Practice, User
 from practice.accounts.operations import AccountError, add_therapist, create_practice, create_user, find_user_by_email
+from practice.backup import backup_command, restore_command, verify_backup_command
 from practice.clients.operations import create_client
 from practice.extensions import db
 from practice.library.operations import seed_library
@@ -47,6 +48,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(add_therapist_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_library_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(verify_backup_command)
 
 
 def _fail(error: AccountError):
