@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import has_request_context, request
-from sqlalchemy import DateTime, event
+from flask import has_request_context
+from sqlalchemy import DateTime, event, inspect, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import object_session
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -42,6 +43,27 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def lock_latest(record) -> None:
+    """Lock `record`'s row until the commit, and reload it if someone saved it since it was loaded.
+
+    Without the lock, two saves of the same record on PostgreSQL both pass the version check and the second
+    one's UPDATE then matches no row (StaleDataError, a 500), or two inserts collide. Locked, the second save
+    waits, sees the first one's version and gets the clear conflict message. (SQLite ignores FOR UPDATE:
+    its write lock already queues whole requests.)
+    """
+    state = inspect(record)
+    if not state.has_identity:
+        return  # not in the database yet: no one else can be saving it
+    session, mapper = object_session(record), state.mapper
+    version = mapper.version_id_col
+    identity = [column == value for column, value in zip(mapper.primary_key, state.identity)]
+    with session.no_autoflush:  # changes not yet sent stay pending, as the caller left them
+        latest = session.execute(select(version if version is not None else mapper.primary_key[0])
+                                 .where(*identity).with_for_update()).scalar_one()
+    if version is not None and latest != getattr(record, mapper.get_property_by_column(version).key):
+        session.refresh(record)  # our copy is out of date: show what is saved now
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Turn on WAL, a busy timeout and foreign keys, and make write transactions begin immediately."""
 
@@ -58,10 +80,12 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A request that may write takes the write lock up front, so two writers queue on the busy
-        # timeout instead of one failing with "database is locked" when it upgrades a read lock.
-        # Reads, commands and scripts begin normally and never hold the lock while idle.
-        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # Every request may write, GETs included: viewing a record writes its audit row. So a request takes
+        # the write lock up front and writers queue on the busy timeout. A transaction that read first and
+        # writes later fails at once with "database is locked" if anyone committed in between (WAL's
+        # SQLITE_BUSY_SNAPSHOT: waiting cannot help it, so the busy timeout is skipped).
+        # Commands and scripts, outside requests, begin normally.
+        if has_request_context():
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from practice.accounts.models import User
 from practice.audit.operations import record_event
 from practice.clients.models import Client
-from practice.database import utcnow
+from practice.database import lock_latest, utcnow
 from practice.extensions import db
 from practice.intake import questionnaires, screening
 from practice.intake.assessment import assess
@@ -57,6 +57,7 @@ def open_draft(client_id: int) -> Intake | None:
 def create_intake(client: Client, answers: dict, *, actor: User, sign: bool = False,
                   source: str = SOURCE_THERAPIST) -> Intake:
     """Start a new intake version for the client (initial, or a reassessment after a signed one)."""
+    lock_latest(client)  # two people starting an intake at once queue here; the second finds the first's draft
     if open_draft(client.id) is not None:
         raise IntakeLocked("This client already has an intake draft; continue that one.")
     last_version = db.session.scalar(select(func.max(Intake.version)).where(Intake.client_id == client.id)) or 0
@@ -75,6 +76,7 @@ def create_intake(client: Client, answers: dict, *, actor: User, sign: bool = Fa
 def update_draft(intake: Intake, client: Client, answers: dict, *, seen_row_version: int, actor: User,
                  sign: bool = False) -> None:
     """Save a draft's answers, refusing if it is signed or was saved by someone else meanwhile."""
+    lock_latest(intake)
     if intake.is_signed:
         raise IntakeLocked("This intake is signed and locked. Start a reassessment to record changes.")
     if seen_row_version != intake.row_version:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from practice.accounts.models import User
 from practice.audit.operations import record_event
 from practice.clients.models import Client
-from practice.database import utcnow
+from practice.database import lock_latest, utcnow
 from practice.extensions import db
 from practice.intake import contraindications
 from practice.intake.assessment import contraindication_table, stage_of
@@ -61,6 +61,7 @@ def _latest_startback(client_id: int) -> str | None:
 
 
 def _check(plan: Plan, seen_row_version: int | None, posted: dict | None = None) -> None:
+    lock_latest(plan)
     if not plan.is_editable:
         raise PlanRefused("This plan is completed or archived and can no longer be changed.")
     if seen_row_version is not None and seen_row_version != plan.row_version:
@@ -257,6 +258,7 @@ def _freeze(plan: Plan, client: Client, actor: User, summary: str) -> PlanVersio
 
 def set_status(plan: Plan, status: str, *, actor: User) -> None:
     """Complete or archive a plan."""
+    lock_latest(plan)
     if status not in (STATUS_COMPLETED, STATUS_ARCHIVED) or plan.status == status:
         raise PlanRefused("That change of status is not possible.")
     plan.status = status

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from practice.accounts.models import User
 from practice.audit.operations import record_event
 from practice.clients.models import Client
-from practice.database import utcnow
+from practice.database import lock_latest, utcnow
 from practice.extensions import db
 from practice.plans.models import STATUS_ACTIVE, Plan, SessionAmendment, SessionNote
 
@@ -41,6 +41,7 @@ def _clean(name: str, value):
 
 def update_note(note: SessionNote, values: dict, *, seen_row_version: int, actor: User, sign: bool = False) -> None:
     """Change an unsigned note."""
+    lock_latest(note)
     if note.is_signed:
         raise NoteLocked()
     if seen_row_version != note.row_version:

@@ -15,7 +15,7 @@ from practice.accounts.operations import create_user, find_user_by_email
 from practice.accounts.passwords import hash_password, password_problem
 from practice.audit.operations import record_event
 from practice.clients.models import Client
-from practice.database import utcnow
+from practice.database import lock_latest, utcnow
 from practice.extensions import db
 from practice.intake.models import Intake
 from practice.plans.models import STATUS_ACTIVE, Plan, PlanVersion
@@ -258,6 +258,8 @@ def save_log(client: Client, day: date, *, plan: HomePlan | None, done: list[int
     allowed = plan.positions if plan else set()
     if any(position not in allowed for position in done):
         raise ForeignStep(sorted(set(done) - allowed))
+    # Two tabs saving the same day queue here; otherwise both find no log, and the second insert fails.
+    lock_latest(client)
     log = log_for(client.id, day)
     is_new = log is None
     if is_new:

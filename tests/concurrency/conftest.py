@@ -1,0 +1,48 @@
+"""Fixtures for the concurrency tests: the app with CSRF on, served by a threaded HTTP server.
+
+The database comes from `database_url` (tests/conftest.py): a migrated SQLite *file* and a PostgreSQL database,
+so the server's threads and the test see the same data. Tables are emptied after each test by `make_app`.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.concurrency.http_user import HttpUser
+from tests.support.live_server import LiveServer
+
+#: figures measured during the run, shown at the end of the test session
+FIGURES: list[str] = []
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "concurrency: many clients at once through a real HTTP server")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.write_sep("-", "concurrency figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def live_server(make_app, app):
+    """The app with CSRF on, as in production, answering HTTP from a thread per request."""
+    # `app` comes first so the test keeps its own app context for reading the database afterwards.
+    served = make_app(WTF_CSRF_ENABLED=True)
+    server = LiveServer(served).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def new_user(live_server):
+    """Return a callable giving a fresh HTTP user (own cookies), logged in when an e-mail is given."""
+
+    def build(email: str | None = None) -> HttpUser:
+        user = HttpUser(live_server.url)
+        return user.login(email) if email else user
+
+    return build
