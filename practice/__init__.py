@@ -6,12 +6,13 @@ from pathlib import Path
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
+from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from practice.config import build_config
 from practice.database import MAX_RECORD_ID
-from practice.extensions import csrf, db, limiter, login_manager, migrate, talisman
+from practice.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +69,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
-    talisman.init_app(
+    # One Talisman per app: it keeps its settings on itself, so a shared one would carry the settings of
+    # the last app built (HSTS, https redirects) into every other app of the process.
+    Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         strict_transport_security=app.config["ENV_NAME"] == "production",
@@ -84,9 +87,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain."""
-    from practice.accounts import bp as accounts_bp
+    from practice.accounts.views import bp as accounts_bp
     from practice.audit.views import bp as audit_bp
     from practice.clients.views import bp as clients_bp
+    import practice.clients.export_views  # noqa: F401  (adds the record export routes to the clients blueprint)
     from practice.dashboard import bp as dashboard_bp
     from practice.handouts.views import bp as handouts_bp
     from practice.intake.views import bp as intake_bp
@@ -112,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Session checks before each request, and cache headers after."""
     from practice.accounts.models import User
+    from practice.accounts.session_limits import end_session_if_expired
     from practice.extensions import db as database
 
     @login_manager.user_loader
@@ -132,6 +137,13 @@ def register_request_hooks(app: Flask) -> None:
         if any("\x00" in value for _, values in fields for value in values):
             abort(400)
         return None
+
+    @app.before_request
+    def end_expired_session():
+        # Idle and absolute limits: checked before any view, so an expired login reaches nothing.
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        return end_session_if_expired(app.config)
 
     @app.before_request
     def require_password_change():

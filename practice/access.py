@@ -1,11 +1,14 @@
 """Who may do what: role checks, and refusals that look like a missing record and are audited."""
 from __future__ import annotations
 
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
+
+from practice.accounts import sessions
 
 from practice.audit.models import OUTCOME_DENIED
 from practice.audit.operations import record_event
@@ -49,6 +52,33 @@ def staff_required(view):
 def owner_required(view):
     """The practice owner only."""
     return role_required("owner")(view)
+
+
+def fresh_login_required(view):
+    """Ask for the password again before a sensitive action when it was typed too long ago.
+
+    A GET comes back to the same page after the password; a POST cannot be replayed, so it comes back to the
+    page the form was on and the user presses the button again.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if sessions.is_fresh(session, time.time(), window=current_app.config["FRESH_LOGIN_WINDOW"]):
+            return view(*args, **kwargs)
+        flash("For your security, please type your password again to continue.", "info")
+        return redirect(url_for("accounts.confirm_password", next=_return_path()))
+
+    return wrapped
+
+
+def _return_path() -> str:
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and is_safe_next(referrer.path):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("dashboard.index")
 
 
 def is_safe_next(target: str | None) -> bool:

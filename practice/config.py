@@ -59,7 +59,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'practice.sqlite3'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error (logged on a 500) must not carry the values sent, which hold note text.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Uploads do not exist yet; forms are small. Anything larger is refused with 413.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 512 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int("MAX_CONTENT_LENGTH", 512 * 1024),
@@ -67,7 +68,12 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": is_production,
         "SESSION_COOKIE_NAME": "practice_session",
+        # Absolute limit: a login ends this long after the password was typed, however busy the session.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 10)),
+        # Idle limit: a login ends after this long without a request (a tablet left in the treatment room).
+        "SESSION_IDLE_LIMIT": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 60)),
+        # Exports and team changes ask for the password again when it was typed longer ago than this.
+        "FRESH_LOGIN_WINDOW": timedelta(minutes=_int("FRESH_LOGIN_MINUTES", 10)),
         # We offer no "remember me"; the lifetime is still set explicitly so nothing lives for a year.
         "REMEMBER_COOKIE_DURATION": timedelta(hours=_int("SESSION_HOURS", 10)),
         "REMEMBER_COOKIE_HTTPONLY": True,

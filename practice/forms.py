@@ -1,6 +1,7 @@
 """Form pieces shared by every domain: trimmed text and the length limits every field carries."""
 from __future__ import annotations
 
+from flask import request
 from wtforms.validators import Email, Length, Optional
 
 NAME_MAX = 80
@@ -35,3 +36,9 @@ def posted_row_version(value) -> int:
     """The row version a form was opened with; 0 (which never matches a saved row) when unreadable."""
     value = value if isinstance(value, str) else ""
     return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+def form_page_status() -> int:
+    """The status of a form page: 200 when first shown, 400 when a POST was refused and it is shown again."""
+    # One rule for every form: a refused POST is a client error, shown with its messages next to the fields.
+    return 400 if request.method == "POST" else 200

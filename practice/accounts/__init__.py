@@ -1,6 +1,1 @@
-"""Accounts: logging in and out, passwords, and the practice's team."""
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__)
-
-from practice.accounts import views  # noqa: E402,F401  (registers the routes)
+"""Accounts: logging in and out, passwords, session limits, and the practice's team."""

@@ -47,3 +47,11 @@ class TherapistForm(FlaskForm):
         DataRequired("Choose a temporary password."),
         *NEW_PASSWORD_LENGTH],
         description="Give it to the therapist in person; they must choose their own at first login.")
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """The user's own password, typed again before a sensitive action."""
+
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password."),
+                                                          Length(max=MAX_PASSWORD_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})

@@ -161,6 +161,20 @@ def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> None:
     db.session.flush()
 
 
+def confirm_identity(user: User, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> bool:
+    """Check the logged-in user's password again before a sensitive action; failures count toward the lock."""
+    now = now or utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        record_event("auth.reauthenticate", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="locked")
+        return False
+    if not verify_password(user.password_hash, password):
+        _count_failure(user, policy, now)
+        return False
+    user.failed_login_count = 0
+    record_event("auth.reauthenticate", target=user, actor=user)
+    return True
+
+
 def end_all_sessions(user: User) -> None:
     """Rotate the session token so every cookie issued to the user stops working."""
     user.session_token = new_session_token()

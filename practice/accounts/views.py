@@ -1,25 +1,31 @@
 """Views for login, logout, password change and the owner's team page."""
 from __future__ import annotations
 
+import time
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from practice.access import deny, is_safe_next, owner_required
-from practice.accounts import bp
-from practice.accounts.forms import ChangePasswordForm, LoginForm, TherapistForm
+from practice.access import deny, fresh_login_required, is_safe_next, owner_required
+from practice.accounts.blueprint import bp
+from practice.accounts import sessions
+from practice.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, TherapistForm
 from practice.accounts.models import User
+from practice.accounts.sessions import begin_session
 from practice.accounts.operations import (
     AccountError,
     LoginPolicy,
     add_therapist,
     authenticate,
     change_password,
+    confirm_identity,
     end_all_sessions,
     set_user_active,
 )
 from practice.audit.operations import record_event
 from practice.extensions import db, limiter
+from practice.forms import form_page_status
 
 LOGIN_FAILED_MESSAGE = ("That e-mail and password do not match an active account, or the account is locked "
                         "for a few minutes after repeated attempts.")
@@ -37,19 +43,16 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        policy = LoginPolicy(current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"])
-        user = authenticate(form.email.data, form.password.data, policy=policy)
+        user = authenticate(form.email.data, form.password.data, policy=_login_policy())
         if user is None:
             db.session.commit()
             form.password.errors.append(LOGIN_FAILED_MESSAGE)
-            return render_template("accounts/login.html", form=form), 200
+            return render_template("accounts/login.html", form=form), 400
         db.session.commit()
-        session.clear()  # a fresh session at login: nothing from before survives
-        login_user(user)
-        session.permanent = True
+        begin_session(user)
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form), form_page_status()
 
 
 @bp.route("/logout", methods=["POST"])
@@ -79,12 +82,13 @@ def password():
         except AccountError as error:
             db.session.commit()  # keeps the audit row of a wrong current password
             getattr(form, error.field or "new_password").errors.append(str(error))
-            return render_template("accounts/password.html", form=form)
+            return render_template("accounts/password.html", form=form), 400
         db.session.commit()
         login_user(user)  # the token changed: issue this session a new cookie, others are ended
+        sessions.confirm_password(session, time.time())
         flash("Your password has been changed. Other sessions have been logged out.", "success")
         return redirect(url_for("dashboard.index"))
-    return render_template("accounts/password.html", form=form)
+    return render_template("accounts/password.html", form=form), form_page_status()
 
 
 def _team_member_or_404(user_id: int) -> User:
@@ -107,6 +111,7 @@ def team():
 
 @bp.route("/team/new", methods=["GET", "POST"])
 @owner_required
+@fresh_login_required
 def new_therapist():
     """Add a therapist with a temporary password."""
     form = TherapistForm()
@@ -119,16 +124,17 @@ def new_therapist():
             db.session.rollback()
             field = form.email if error.field == "email" else form.temporary_password
             field.errors.append(str(error))
-            return render_template("accounts/therapist_form.html", form=form)
+            return render_template("accounts/therapist_form.html", form=form), 400
         db.session.commit()
         flash(f"{therapist.name} can now log in with the temporary password; they will be asked to change it.",
               "success")
         return redirect(url_for("accounts.team"))
-    return render_template("accounts/therapist_form.html", form=form)
+    return render_template("accounts/therapist_form.html", form=form), form_page_status()
 
 
 @bp.route("/team/<id:user_id>/deactivate", methods=["POST"])
 @owner_required
+@fresh_login_required
 def deactivate(user_id: int):
     """Stop a therapist from logging in; their open sessions end at once."""
     return _set_active(user_id, False)
@@ -136,6 +142,7 @@ def deactivate(user_id: int):
 
 @bp.route("/team/<id:user_id>/activate", methods=["POST"])
 @owner_required
+@fresh_login_required
 def activate(user_id: int):
     """Let a deactivated therapist log in again."""
     return _set_active(user_id, True)
@@ -152,3 +159,35 @@ def _set_active(user_id: int, is_active: bool):
     db.session.commit()
     flash(f"{member.name} has been {'reactivated' if is_active else 'deactivated'}.", "success")
     return redirect(url_for("accounts.team"))
+
+
+def _login_policy() -> LoginPolicy:
+    return LoginPolicy(current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"])
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_password():
+    """Ask for the password again before a sensitive action, then go back to it."""
+    form = ConfirmPasswordForm()
+    target = request.args.get("next")
+    if not is_safe_next(target):
+        target = url_for("dashboard.index")
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if confirm_identity(user, form.password.data, policy=_login_policy()):
+            db.session.commit()
+            sessions.confirm_password(session, time.time())
+            return redirect(target)
+        if user.locked_until is not None:
+            # Repeated wrong passwords on an open session look like someone else at the keyboard: end it.
+            end_all_sessions(user)
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Too many wrong passwords: you have been logged out. Try again in a few minutes.", "error")
+            return redirect(url_for("accounts.login"))
+        db.session.commit()
+        form.password.errors.append("That password is not correct.")
+        return render_template("accounts/confirm_password.html", form=form), 400
+    return render_template("accounts/confirm_password.html", form=form), form_page_status()

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from practice.access import deny, owner_required
+from practice.access import deny, fresh_login_required, owner_required
 from practice.accounts.models import User
 from practice.audit.forms import AuditFilterForm
 from practice.audit.models import AuditEvent
@@ -74,6 +74,7 @@ def _names(events) -> dict:
 
 @bp.route("/export.csv")
 @owner_required
+@fresh_login_required
 def export():
     """The filtered log as CSV; cells that a spreadsheet would run as formulas are neutralised."""
     form, wanted, client = _filter_form()

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
 
 from practice.access import deny, role_required
 from practice.accounts.models import ROLE_CLIENT, Practice
+from practice.accounts.sessions import begin_session
 from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE
 from practice.audit.operations import record_event
 from practice.clients.models import Client
@@ -304,9 +305,7 @@ def accept(token: str):
         else:
             db.session.commit()
             logout_user()
-            session.clear()  # a fresh session: nothing of whoever used this browser before survives
-            login_user(user)
-            session.permanent = True
+            begin_session(user)
             flash("Welcome! This is your home page: your routine for today is below.", "success")
             return redirect(url_for("portal.home"))
     status = 400 if request.method == "POST" else 200

@@ -32,7 +32,7 @@ def test_login_ignores_email_case_and_spaces(client, auth, world):
 def test_unknown_email_and_wrong_password_get_the_same_answer(client, auth, world):
     unknown = auth.login("nobody@example.com")
     wrong = auth.login(world.therapist.email, "not-the-password")
-    assert unknown.status_code == wrong.status_code == 200
+    assert unknown.status_code == wrong.status_code == 400
     assert FAILED in unknown.get_data(as_text=True) and FAILED in wrong.get_data(as_text=True)
     assert unknown.data.replace(b"nobody@example.com", b"") == wrong.data.replace(world.therapist.email.encode(), b"")
     failures = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.login_failed")).all()
@@ -45,7 +45,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
     for _ in range(5):
         auth.login(world.therapist.email, "wrong-password-here")
     response = auth.login(world.therapist.email)
-    assert response.status_code == 200 and FAILED in response.get_data(as_text=True)
+    assert response.status_code == 400 and FAILED in response.get_data(as_text=True)
     assert "auth.lockout" in _actions()
 
 
@@ -54,7 +54,7 @@ def test_login_is_throttled_per_address(make_app, world):
     client = app.test_client()
     statuses = [client.post("/login", data={"email": "x@example.com", "password": "whatever1"}).status_code
                 for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    assert statuses == [400, 400, 400, 429]
     assert b"Too many attempts" in client.post("/login", data={"email": "a@b.c", "password": "x"}).data
 
 
@@ -100,7 +100,7 @@ def test_weak_new_passwords_are_refused(client, auth, world, new_password, messa
     auth.login(world.therapist.email)
     response = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": new_password, "confirm_password": new_password})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 
 
@@ -112,7 +112,7 @@ def test_a_long_passphrase_is_accepted_whole(client, auth, world):
     auth.logout()
     assert auth.login(world.therapist.email, long_one).status_code == 302
     auth.logout()
-    assert auth.login(world.therapist.email, long_one[:-5]).status_code == 200
+    assert auth.login(world.therapist.email, long_one[:-5]).status_code == 400
 
 
 def test_wrong_current_password_is_refused_and_audited(client, auth, world):
@@ -143,7 +143,7 @@ def test_a_deactivated_user_is_refused_on_the_next_request(app, client, auth, wo
     owner.post("/login", data={"email": world.owner.email, "password": PASSWORD})
     assert owner.post(f"/team/{world.colleague.id}/deactivate").status_code == 302
     assert client.get("/clients/").status_code == 302
-    assert auth.login(world.colleague.email).status_code == 200
+    assert auth.login(world.colleague.email).status_code == 400
 
 
 @pytest.mark.parametrize("target,expected", [
