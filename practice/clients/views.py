@@ -24,6 +24,7 @@ from practice.clients.operations import (
 )
 from practice.database import is_record_id
 from practice.extensions import db
+from practice.forms import form_page_status
 from practice.intake.operations import client_intake_summary
 from practice.intake.questionnaires import QUESTIONNAIRES
 from practice.plans.operations import client_plans, recent_notes
@@ -88,7 +89,7 @@ def new():
         db.session.commit()
         flash(f"{client.full_name} has been added.", "success")
         return redirect(url_for("clients.show", client_id=client.id))
-    return render_template("clients/form.html", form=form, client=None)
+    return render_template("clients/form.html", form=form, client=None), form_page_status()
 
 
 @bp.route("/<id:client_id>")
@@ -120,7 +121,7 @@ def edit(client_id: int):
         return redirect(url_for("clients.show", client_id=client.id))
     record_event("client.view", target=client, detail="edit form")
     db.session.commit()
-    return render_template("clients/form.html", form=form, client=client)
+    return render_template("clients/form.html", form=form, client=client), form_page_status()
 
 
 @bp.route("/<id:client_id>/archive", methods=["POST"])

@@ -141,8 +141,10 @@ def _add_data_driven_fields(cls):
         setattr(cls, f"activity_{n}", _text(f"Activity {n}", 120))
         setattr(cls, f"activity_{n}_rating", _score_0_10(f"Activity {n}: how well now (0 unable, 10 as before)"))
     for question in screening.RED_FLAG_QUESTIONS:
+        # A blank answer (spaces included) is stored as no answer, never as the spaces themselves.
         setattr(cls, RED_FLAG_PREFIX + question.key, RadioField(
-            question.text, choices=RED_FLAG_CHOICES, validators=[Optional()], description=question.hint or None))
+            question.text, choices=RED_FLAG_CHOICES, validators=[Optional()], filters=OPTIONAL_TEXT_FILTERS,
+            description=question.hint or None))
     for key in contraindications.LOCAL_CONDITIONS:
         setattr(cls, SITE_PREFIX + key, _text("Where?", 120))
     return cls

@@ -9,7 +9,7 @@ from practice.audit.operations import record_event
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
-from practice.forms import posted_row_version
+from practice.forms import form_page_status, posted_row_version
 from practice.intake import body_regions, contraindications, questionnaires, screening
 from practice.intake.blueprint import bp
 from practice.intake.assessment import CONTRIBUTORS, PAIN_QUALITIES, STAGE_LABELS, assess, stage_of
@@ -53,23 +53,34 @@ def new(client_id: int):
     """Record a new intake; a client with a draft continues that draft instead."""
     client = get_client_or_404(client_id)
     draft = open_draft(client.id)
-    if draft is not None:
+    if draft is not None and request.method == "GET":
         return redirect(url_for("intake.edit", client_id=client.id, intake_id=draft.id))
     form = IntakeForm()
+    if draft is not None:  # a colleague started a draft while this form was being filled in
+        return _draft_exists(client, form, draft)
     previous = latest_intake(client.id)
     if request.method == "GET" and previous is not None:
         form.load(previous.answers)  # a reassessment starts from the last signed answers
     if form.validate_on_submit():
         try:
             intake = create_intake(client, form.answers(), actor=_actor(), sign=_wants_to_sign())
-        except IntakeLocked as error:  # a colleague started a draft meanwhile
+        except IntakeLocked:  # a colleague started a draft meanwhile
             db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("clients.show", client_id=client.id))
+            return _draft_exists(client, form, open_draft(client.id))
         db.session.commit()
         flash("Intake signed." if intake.is_signed else "Draft saved.", "success")
         return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
-    return render_template("intake/form.html", client=client, form=form, intake=None, previous=previous)
+    return (render_template("intake/form.html", client=client, form=form, intake=None, previous=previous),
+            form_page_status())
+
+
+def _draft_exists(client: Client, form: IntakeForm, draft: Intake | None):
+    """Nothing saved: show the posted answers again with a link to the colleague's draft (409)."""
+    flash("This client already has an intake draft, started by someone else while you were filling this in. "
+          "Nothing was saved: your answers are still below. Open the draft to compare, then add yours there.",
+          "error")
+    return render_template("intake/form.html", client=client, form=form, intake=None,
+                           previous=latest_intake(client.id), existing_draft=draft), 409
 
 
 @bp.route("/intakes/<id:intake_id>/edit", methods=["GET", "POST"])
@@ -97,7 +108,7 @@ def edit(client_id: int, intake_id: int):
         return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
     record_event("intake.view", target=intake, detail="edit form")
     db.session.commit()
-    return render_template("intake/form.html", client=client, form=form, intake=intake)
+    return render_template("intake/form.html", client=client, form=form, intake=intake), form_page_status()
 
 
 @bp.route("/intakes/<id:intake_id>")
@@ -156,7 +167,8 @@ def questionnaire(client_id: int, key: str):
         else:
             flash(f"{definition.name} saved, but it is incomplete, so it has no score.", "info")
         return redirect(url_for("clients.show", client_id=client.id))
-    return render_template("intake/questionnaire.html", client=client, definition=definition, form=form)
+    return (render_template("intake/questionnaire.html", client=client, definition=definition, form=form),
+            form_page_status())
 
 
 def questionnaire_labels(definition, client: Client) -> dict[str, str]:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from practice.access import deny, staff_required
 from practice.extensions import db
+from practice.forms import form_page_status
 from practice.library.blueprint import bp
 from practice.library.forms import LibraryItemForm
 from practice.library.models import LibraryItem
@@ -63,7 +64,7 @@ def new():
         db.session.commit()
         flash(f"{item.name} has been added to your library.", "success")
         return redirect(url_for("library.show", item_id=item.id))
-    return render_template("library/form.html", form=form, item=None)
+    return render_template("library/form.html", form=form, item=None), form_page_status()
 
 
 @bp.route("/<id:item_id>/edit", methods=["GET", "POST"])
@@ -82,4 +83,4 @@ def edit(item_id: int):
         db.session.commit()
         flash("Changes saved.", "success")
         return redirect(url_for("library.show", item_id=item.id))
-    return render_template("library/form.html", form=form, item=item)
+    return render_template("library/form.html", form=form, item=item), form_page_status()

@@ -12,7 +12,7 @@ from practice.audit.operations import record_event
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
-from practice.forms import posted_row_version
+from practice.forms import form_page_status, posted_row_version
 from practice.plans.blueprint import sessions_bp as bp
 from practice.plans.forms import AmendmentForm, SessionNoteForm
 from practice.plans.models import STATUS_ACTIVE, Plan, SessionNote
@@ -59,7 +59,7 @@ def new(client_id: int):
         db.session.commit()
         flash("Session note signed." if note.is_signed else "Session note saved.", "success")
         return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
-    return render_template("plans/session_form.html", client=client, form=form, note=None)
+    return render_template("plans/session_form.html", client=client, form=form, note=None), form_page_status()
 
 
 @bp.route("/<id:note_id>")
@@ -95,7 +95,11 @@ def edit(client_id: int, note_id: int):
         db.session.commit()
         flash("Session note saved.", "success")
         return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
-    return render_template("plans/session_form.html", client=client, form=form, note=note)
+    if request.method == "GET":
+        # The form shows the note's text: opening it is a view of health information.
+        record_event("session.view", target=note, detail="edit form")
+        db.session.commit()
+    return render_template("plans/session_form.html", client=client, form=form, note=note), form_page_status()
 
 
 @bp.route("/<id:note_id>/amend", methods=["POST"])

@@ -63,7 +63,7 @@ def test_posted_practice_and_role_fields_are_ignored(client, auth, world):
 def test_bad_input_gets_a_message_next_to_the_field(client, auth, world, field, value, message):
     auth.login(world.therapist.email)
     response = client.post("/clients/new", data={**VALID, field: value})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message in html
     assert f'id="{field}-error"' in html and 'aria-invalid="true"' in html
@@ -73,7 +73,7 @@ def test_bad_input_gets_a_message_next_to_the_field(client, auth, world, field, 
 def test_a_failed_edit_loses_nothing_already_saved(client, auth, world):
     auth.login(world.therapist.email)
     response = client.post(f"/clients/{world.record.id}/edit", data={**VALID, "email": "broken"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert world.record.first_name == "Amira" and world.record.email == "amira@example.com"
 
 

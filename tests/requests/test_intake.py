@@ -169,7 +169,7 @@ def test_bad_intake_input_gets_a_message_and_saves_nothing(client, auth, world, 
     nia = _new_client(make_client, world)
     auth.login(world.therapist.email)
     response = client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, field: value})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert _intakes(nia.id) == []
 
