@@ -12,6 +12,7 @@ from practice.accounts.operations import AccountError, add_therapist, create_pra
 from practice.backup import backup_command, restore_command, verify_backup_command
 from practice.clients.operations import create_client
 from practice.extensions import db
+from practice.generate import generate_data_command
 from practice.library.operations import seed_library
 from practice.portal.demo import DEMO_CLIENT_PASSWORD, seed_demo_portal
 
@@ -51,6 +52,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(verify_backup_command)
+    app.cli.add_command(generate_data_command)
 
 
 def _fail(error: AccountError):

@@ -26,11 +26,16 @@ def test_compose_file_is_valid():
 
 def test_compose_has_database_migration_and_app_under_gunicorn():
     result = _compose("config", "--services", SECRET_KEY="k" * 40, POSTGRES_PASSWORD="pw")
-    assert set(result.stdout.split()) == {"db", "migrate", "web"}
+    assert set(result.stdout.split()) == {"db", "migrate", "redis", "web"}
     config = _compose("config", SECRET_KEY="k" * 40, POSTGRES_PASSWORD="pw").stdout
     assert "flask" in config and "db" in config and "upgrade" in config
     assert "service_completed_successfully" in config and "service_healthy" in config
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
+
+
+def test_every_app_instance_keeps_its_rate_limits_in_the_shared_redis():
+    config = _compose("config", SECRET_KEY="k" * 40, POSTGRES_PASSWORD="pw").stdout
+    assert "RATELIMIT_STORAGE_URI: redis://redis:6379/0" in config and "redis:7-alpine" in config
 
 
 def test_compose_refuses_to_run_without_a_secret_key():
