@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -22,39 +19,13 @@ from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.handouts.models import RenderedHandout
 from tests.conftest import PASSWORD
+from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN_LIMIT = 4
 SHARED_SECRET_KEY = "one-secret-key-shared-by-every-instance-of-the-site"
 # Several instances share one database: they run on PostgreSQL whatever PRACTICE_TEST_BACKENDS says.
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the process on port {port} stopped: {log.read_text()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"nothing listens on port {port}: {log.read_text()[-2000:]}")
-
-
-def _gunicorn_args(port: int) -> list[str]:
-    """The Dockerfile's gunicorn command with one worker, bound to a local port."""
-    command = re.search(r'"(gunicorn [^"]+)"', (ROOT / "Dockerfile").read_text()).group(1)
-    args = shlex.split(command.replace("${WEB_CONCURRENCY:-3}", "1"))
-    args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
-    return args
 
 
 class Processes:
@@ -69,7 +40,7 @@ class Processes:
         log = self.folder / f"{name}.log"
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         self.running.append(process)
-        _wait_for(port, process, log)
+        wait_until_listening(port, process, log)
 
     def stop(self) -> None:
         """Stop every process started here."""
@@ -88,7 +59,7 @@ def redis_port(tmp_path_factory):
     if shutil.which("redis-server") is None:
         pytest.fail("redis-server is not installed: bin/install-system-packages installs Debian's package")
     folder = tmp_path_factory.mktemp("redis")
-    port = _free_port()
+    port = free_port()
     processes = Processes(folder)
     processes.start("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no", "--dir", str(folder)], port)
@@ -106,9 +77,9 @@ def instances(postgres_cluster, redis_port, tmp_path_factory) -> tuple[str, str]
            # Behind one proxy every instance prints the same portal address on handouts (part of the cache key).
            "PORTAL_URL": "https://clinic.example/me"}
     processes = Processes(folder)
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     for name, port in zip(("first", "second"), ports):
-        processes.start(name, _gunicorn_args(port), port, env)
+        processes.start(name, dockerfile_gunicorn_args(port), port, env)
     yield tuple(f"http://127.0.0.1:{port}" for port in ports)
     processes.stop()
 

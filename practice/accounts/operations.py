@@ -133,11 +133,7 @@ def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetim
         verify_password(_DUMMY_HASH, password)
         record_event("auth.login_failed", outcome=OUTCOME_FAILURE, detail="unknown e-mail")
         return None
-    if user.locked_until is not None and user.locked_until > now:
-        record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="locked")
-        return None
-    if not verify_password(user.password_hash, password):
-        _count_failure(user, policy, now)
+    if not _password_accepted(user, password, policy=policy, now=now, refusal_action="auth.login_failed"):
         return None
     if not user.is_active:
         record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="inactive")
@@ -147,6 +143,17 @@ def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetim
     user.last_login_at = now
     record_event("auth.login", target=user, actor=user)
     return user
+
+
+def _password_accepted(user: User, password: str, *, policy: LoginPolicy, now: datetime, refusal_action: str) -> bool:
+    """False (and audited) while the account is locked or when the password is wrong, which counts a failure."""
+    if user.locked_until is not None and user.locked_until > now:
+        record_event(refusal_action, target=user, actor=user, outcome=OUTCOME_FAILURE, detail="locked")
+        return False
+    if not verify_password(user.password_hash, password):
+        _count_failure(user, policy, now)
+        return False
+    return True
 
 
 def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> None:
@@ -163,12 +170,8 @@ def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> None:
 
 def confirm_identity(user: User, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> bool:
     """Check the logged-in user's password again before a sensitive action; failures count toward the lock."""
-    now = now or utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        record_event("auth.reauthenticate", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="locked")
-        return False
-    if not verify_password(user.password_hash, password):
-        _count_failure(user, policy, now)
+    if not _password_accepted(user, password, policy=policy, now=now or utcnow(),
+                              refusal_action="auth.reauthenticate"):
         return False
     user.failed_login_count = 0
     record_event("auth.reauthenticate", target=user, actor=user)

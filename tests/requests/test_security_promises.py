@@ -8,10 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shlex
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta, timezone
@@ -32,6 +29,7 @@ from practice.plans.models import SessionNote
 from practice.portal.models import HomeLog
 from practice.portal.operations import home_plan
 from tests.conftest import PASSWORD
+from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
 from tests.requests.test_access_table import ROUTES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -576,20 +574,6 @@ def test_a_spoofed_forwarded_address_does_not_escape_the_login_throttle(make_app
 # --- The production access log ------------------------------------------------------------------------------
 
 
-def _dockerfile_gunicorn_args(port: int) -> list[str]:
-    """The Dockerfile's gunicorn command, bound to a local port with one worker."""
-    command = re.search(r'"(gunicorn [^"]+)"', (PROJECT_ROOT / "Dockerfile").read_text()).group(1)
-    args = shlex.split(command.replace("${WEB_CONCURRENCY:-3}", "1"))
-    args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
-    return args
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str, headers: dict | None = None) -> int:
     """The status of a GET (error statuses included)."""
     try:
@@ -599,16 +583,6 @@ def _get(url: str, headers: dict | None = None) -> int:
         return error.code
 
 
-def _wait_for(port: int) -> None:
-    for _ in range(150):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn did not start on port {port}")
-
-
 class TokenInLog(AssertionError):
     """A secret was found in a log line."""
 
@@ -616,13 +590,13 @@ class TokenInLog(AssertionError):
 def test_the_production_access_log_never_holds_an_invitation_token(database_url, world, tmp_path):
     if not database_url.startswith("sqlite"):
         pytest.skip("one backend is enough for a log line")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "k" * 20 + "ey-for-the-gunicorn-test",
            "PRACTICE_ENV": "development", "FLASK_DEBUG": "", "MAIL_OUTBOX_DIR": str(tmp_path)}
-    server = subprocess.Popen(_dockerfile_gunicorn_args(port), cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+    server = subprocess.Popen(dockerfile_gunicorn_args(port), cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
-        _wait_for(port)
+        wait_until_listening(port, server)
         invitation_page = f"http://127.0.0.1:{port}/invite/{world.invitation_token}"
         # The page, then what a browser fetches next: its stylesheet, with the page as Referer.
         statuses = [_get(invitation_page), _get(f"http://127.0.0.1:{port}/static/css/app.css",

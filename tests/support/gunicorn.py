@@ -1,0 +1,44 @@
+"""Starting the production server in tests: the Dockerfile's own gunicorn command, on a free local port."""
+from __future__ import annotations
+
+import re
+import shlex
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dockerfile_gunicorn_args(port: int) -> list[str]:
+    """The Dockerfile's gunicorn command with one worker, bound to a local port."""
+    command = re.search(r'"(gunicorn [^"]+)"', (PROJECT_ROOT / "Dockerfile").read_text()).group(1)
+    args = shlex.split(command.replace("${WEB_CONCURRENCY:-3}", "1"))
+    args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
+    return args
+
+
+def wait_until_listening(port: int, process: subprocess.Popen | None = None, log: Path | None = None,
+                         timeout: float = 20) -> None:
+    """Wait for `port` to accept connections; fail with the process's output if it stops or never listens."""
+    output = (lambda: log.read_text()[-2000:]) if log else (lambda: "")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the process on port {port} stopped: {output()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"nothing listens on port {port}: {output()}")
