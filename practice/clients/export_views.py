@@ -24,6 +24,15 @@ from practice.portal.warning_signs import WARNING_SIGN_LABELS
 
 QUESTIONNAIRE_NAMES = {key: q.name for key, q in QUESTIONNAIRES.items()} | {"intake": "Pre-visit intake"}
 TECHNIQUE_NAMES = {technique.key: technique.name for technique in TECHNIQUES}
+#: how the export page names each part of the record, in reading order (a new table shows its own name)
+PART_LABELS = {
+    "clients": "Client details", "intakes": "Intake versions", "red_flag_actions": "Actions on warning signs",
+    "questionnaire_responses": "Questionnaires", "plans": "Treatment plans",
+    "plan_versions": "Published plan versions", "plan_steps": "Plan steps (working copy)",
+    "session_notes": "Session notes", "session_amendments": "Note amendments", "home_logs": "Home logs",
+    "portal_invitations": "Portal invitations", "portal_assignments": "Portal requests",
+    "audit_events": "Access history (audit log entries)",
+}
 #: an export may run long for a client of many years; its page cap is higher than a handout's
 EXPORT_MAX_PAGES = 400
 
@@ -35,9 +44,12 @@ def export(client_id: int):
     """What the export holds, with the two downloads."""
     client = get_client_or_404(client_id)
     counts = client_record(client, exported_by=current_user)["row_counts"]
+    parts = [(PART_LABELS.get(name, name.replace("_", " ").capitalize()), counts[name])
+             for name in sorted(counts, key=lambda name: (list(PART_LABELS).index(name) if name in PART_LABELS
+                                                         else len(PART_LABELS), name))]
     record_event("client.export_page", target=client)
     db.session.commit()
-    return render_template("clients/export.html", client=client, counts=counts)
+    return render_template("clients/export.html", client=client, parts=parts)
 
 
 @bp.route("/<id:client_id>/export.json")
