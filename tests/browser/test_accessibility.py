@@ -354,8 +354,6 @@ def test_a_therapists_pages_pass_axe(live_server, records, chromium_page, audit)
     audit.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason="templates/handouts/handout.html has no <main>: axe's landmark-one-main "
-                                       "fails on the print view (the handouts' templates are not this test's to fix)")
 def test_the_handout_print_view_passes_axe(live_server, records, chromium_page, audit):
     base, page = live_server.url, chromium_page
     _log_in(page, base, THEO[1], THEO[2])

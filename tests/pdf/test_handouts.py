@@ -34,6 +34,11 @@ def test_the_handout_has_everything_a_client_needs(client, auth, world, active_p
     assert re.search(r"\b6\s+7\b", text) and re.search(r"\b13\s+14\b", text)  # the tracker's days
     for step in plan.steps:
         assert step.item.name in text
+    flat = " ".join(text.split())
+    for step in plan.steps:  # numbered instructions (the text flattened: long ones wrap)
+        for number, instruction in enumerate(step.item.steps[:2], start=1):
+            assert f"{number}. {' '.join(instruction.split()[:5])}" in flat, instruction
+    assert "• numbness between your legs" in flat  # the warning signs are a bulleted list
     assert "Light pressure only" in text  # this client's modification, from the blood thinners
     pages = page_count(path)
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text

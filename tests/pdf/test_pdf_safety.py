@@ -1,6 +1,7 @@
 """Hostile markup in every text a user can type: nothing outside is read or requested, text comes out escaped."""
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -83,3 +84,18 @@ def test_the_fetcher_allows_only_data_and_real_static_files(tmp_path):
             raise AssertionError(f"{url} was fetched")
     assert len(fetcher.refused) == 4
     assert fetcher.fetch("data:text/plain,hello") is not None
+
+
+def test_a_document_cannot_change_the_fonts_of_the_next(tmp_path):
+    """The warm worker keeps one font configuration for speed; fonts a document declares never enter it."""
+    font = base64.b64encode(Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf").read_bytes()).decode()
+    declares = (f'<style>@font-face {{ font-family: "Body Text"; src: url(data:font/ttf;base64,{font}); }}</style>'
+                '<p style="font-family: \'Body Text\'">declared</p>')
+    uses = '<p style="font-family: \'Body Text\'">next document</p>'
+    fonts = []
+    for name, html in (("declares", declares), ("uses", uses)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(render_in_process(RenderRequest(html=html, base_url=STATIC.as_uri() + "/",
+                                                         static_root=str(STATIC))))
+        fonts.append(poppler("pdffonts", str(path)))
+    assert all("Mono" not in listing and "DejaVu-Sans" in listing for listing in fonts)
