@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from playwright.sync_api import expect
 
 from practice import create_app
 from practice.cli import seed_demo
@@ -98,3 +99,13 @@ def screenshot_dir() -> Path:
     """test-artifacts/screenshots under the repository root (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Log in through the login form and wait for the page after it, stylesheet included."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Log in")
+    page.wait_for_load_state()

@@ -31,7 +31,7 @@ from practice.plans.models import Plan, SessionNote
 from practice.plans.operations import create_plan
 from practice.portal.demo import demo_answers
 from practice.portal.operations import assign, create_invitation, home_plan, save_log
-from tests.browser.conftest import PHONE, new_watched_page
+from tests.browser.conftest import PHONE, log_in, new_watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -202,15 +202,6 @@ def _phone(browser):
     return new_watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
-def _log_in(page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Log in")
-    page.wait_for_load_state()  # the stylesheet too: contrast and focus rings are judged on the styled page
-
-
 def _submit_refused(page, button_name: str) -> None:
     """Press the button of a form filled wrongly: the page must come back with a message."""
     page.get_by_role("button", name=button_name, exact=True).click()
@@ -262,7 +253,7 @@ def test_pages_anyone_can_reach_pass_axe(live_server, records, chromium_browser,
 def test_the_owners_pages_pass_axe(live_server, records, chromium_page, audit):
     base, page = live_server.url, chromium_page
     eva, amira = f"{base}/clients/{records.eva}", f"{base}/clients/{records.amira}"
-    _log_in(page, base, OWNER[1], OWNER[2])
+    log_in(page, base, OWNER[1], OWNER[2])
     expect(page.locator(".attention-row .level-word").first).to_be_visible()
     audit.check(page, "owner dashboard with clients needing attention")
     audit.visit(page, f"{base}/clients/", "client list")
@@ -331,7 +322,7 @@ def test_the_owners_pages_pass_axe(live_server, records, chromium_page, audit):
 def test_a_therapists_pages_pass_axe(live_server, records, chromium_page, audit):
     base, page = live_server.url, chromium_page
     eva, amira = f"{base}/clients/{records.eva}", f"{base}/clients/{records.amira}"
-    _log_in(page, base, THEO[1], THEO[2])
+    log_in(page, base, THEO[1], THEO[2])
     audit.check(page, "therapist dashboard")
     audit.visit(page, f"{base}/clients/", "therapist's client list")
     audit.visit(page, f"{base}/clients/{records.grace}/intakes/new", "intake form")
@@ -356,7 +347,7 @@ def test_a_therapists_pages_pass_axe(live_server, records, chromium_page, audit)
 
 def test_the_handout_print_view_passes_axe(live_server, records, chromium_page, audit):
     base, page = live_server.url, chromium_page
-    _log_in(page, base, THEO[1], THEO[2])
+    log_in(page, base, THEO[1], THEO[2])
     audit.visit(page, f"{base}/clients/{records.eva}/plans/{records.eva_plan}/versions/1/print", "handout print view")
     audit.assert_clean()
 
@@ -365,7 +356,7 @@ def test_the_client_portal_passes_axe_on_a_phone(live_server, records, chromium_
     base = live_server.url
     context, page = _phone(chromium_browser)
     try:
-        _log_in(page, base, EVA[1], EVA[2])
+        log_in(page, base, EVA[1], EVA[2])
         expect(page.locator(".client-warning.screening-urgent")).to_be_visible()
         expect(page.locator("#todo-title")).to_be_visible()
         audit.check(page, "portal home with a warning and requests waiting")
@@ -485,7 +476,7 @@ def test_every_element_shows_where_the_keyboard_focus_is(live_server, records, c
     found = []
     page.goto(f"{base}/login")
     found += _tab_through(page, "login")
-    _log_in(page, base, OWNER[1], OWNER[2])
+    log_in(page, base, OWNER[1], OWNER[2])
     found += _tab_through(page, "owner dashboard")
     page.goto(f"{base}/clients/{records.eva}")
     found += _tab_through(page, "client page")
@@ -498,7 +489,7 @@ def test_every_element_shows_where_the_keyboard_focus_is(live_server, records, c
     found += _tab_through(page, "intake form with the body chart")
     context, phone = _phone(chromium_browser)
     try:
-        _log_in(phone, base, EVA[1], EVA[2])
+        log_in(phone, base, EVA[1], EVA[2])
         found += _tab_through(phone, "portal home on a phone")
         phone.goto(f"{base}/me/intake")
         found += _tab_through(phone, "portal intake on a phone")

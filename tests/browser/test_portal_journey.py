@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from practice.cli import DEMO_CLIENT_LOGIN, DEMO_LOGINS
-from tests.browser.conftest import PHONE, new_watched_page
+from tests.browser.conftest import PHONE, log_in, new_watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +25,6 @@ HUGO_NOTE = "sore after the foam roller"
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _log_in(page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Log in")
 
 
 def _phone_page(browser):
@@ -100,7 +92,7 @@ def test_client_joins_the_portal_logs_a_day_and_sees_progress_on_a_phone(
     desk = chromium_page
 
     # 1. The owner readies Hugo (plan, then invitation) at the desk.
-    _log_in(desk, base, OWNER[1], OWNER[2])
+    log_in(desk, base, OWNER[1], OWNER[2])
     hugo_url = _open_client(desk, base, "Ivanov", HUGO["row"])
     home_care = desk.locator("#home-care")
     expect(home_care).to_contain_text("Hugo has no portal login yet")
@@ -176,7 +168,7 @@ def test_client_joins_the_portal_logs_a_day_and_sees_progress_on_a_phone(
     eva_context, eva = _phone_page(chromium_browser)
     try:
         _name, eva_email, eva_password, _role = DEMO_CLIENT_LOGIN
-        _log_in(eva, base, eva_email, eva_password)
+        log_in(eva, base, eva_email, eva_password)
         expect(eva.get_by_role("heading", level=1)).to_have_text("Hello, Eva")
         _assert_fits_the_phone(eva)
         eva.get_by_role("navigation", name="Main").get_by_role("link", name="Progress", exact=True).click()
