@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from practice.accounts.models import User
 from practice.clients.models import Client
@@ -24,6 +24,8 @@ from practice.portal.operations import home_plan, latest_invitation, open_assign
 PROGRESS_WEEKS = 12
 #: a client with a plan and no log for this many days is listed on the dashboard
 QUIET_DAYS = 7
+#: a pain score is compared with the median of the client's scores of this many days before it
+PAIN_WINDOW_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -156,44 +158,74 @@ def _intakes_to_review(visible) -> list[tuple[Client, Intake]]:
 
 def _quiet_or_worse(visible, today: date) -> list[tuple[Client, tuple[str, int]]]:
     """Clients who can log (portal access and an active plan) but have not for a week, or whose pain rose."""
-    first_version = (select(PlanVersion.plan_id, func.min(PlanVersion.created_at).label("started"))
-                     .group_by(PlanVersion.plan_id).subquery())
-    last_log = (select(HomeLog.client_id, func.max(HomeLog.logged_on).label("last_day"))
-                .group_by(HomeLog.client_id).subquery())
-    rows = db.session.execute(
-        select(Client, first_version.c.started, last_log.c.last_day)
+    quiet = _quiet_clients(visible, today)
+    rises = _pain_rises(visible, today)
+    # One query for the clients of both lists, whatever their number, so the count stays the same at any size.
+    ids = [client_id for client_id, _reason in quiet + rises]
+    clients = {client.id: client for client in db.session.scalars(select(Client).where(Client.id.in_(ids)))}
+    return [(clients[client_id], reason) for client_id, reason in quiet + rises]
+
+
+def _quiet_clients(visible, today: date) -> list[tuple[int, tuple[str, int]]]:
+    """Ids of the clients with portal access and an active plan and no home log for QUIET_DAYS, with the reason."""
+    # Correlated aggregates, read through the (plan_id, number) and (client_id, logged_on) indexes for the few
+    # clients that pass the joins, rather than grouping every practice's versions and logs.
+    started = (select(func.min(PlanVersion.created_at)).where(PlanVersion.plan_id == Plan.id)
+               .correlate(Plan).scalar_subquery())
+    last_day = (select(func.max(HomeLog.logged_on)).where(HomeLog.client_id == Client.id)
+                .correlate(Client).scalar_subquery())
+    candidates = (
+        select(Client.id, started.label("started"), last_day.label("last_day"))
         .join(visible, visible.c.id == Client.id)
         .join(User, User.id == Client.portal_user_id)
         .join(Plan, (Plan.client_id == Client.id) & (Plan.status == STATUS_ACTIVE))
-        .join(first_version, first_version.c.plan_id == Plan.id)
-        .outerjoin(last_log, last_log.c.client_id == Client.id)
         .where(User.is_active.is_(True))
+        .subquery()
+    )
+    # progress.days_without_log counts from the last log, else from the plan's first version (a UTC day).
+    last_quiet_day = today - timedelta(days=QUIET_DAYS)
+    started_before = datetime.combine(last_quiet_day + timedelta(days=1), time(), tzinfo=timezone.utc)
+    rows = db.session.execute(
+        select(candidates.c.id, candidates.c.started, candidates.c.last_day)
+        .where(candidates.c.started.is_not(None),
+               or_(candidates.c.last_day <= last_quiet_day,
+                   candidates.c.last_day.is_(None) & (candidates.c.started < started_before)))
+        .order_by(candidates.c.id)
     ).all()
     results = []
-    for client, started, last_day in rows:
-        quiet = progress.days_without_log(last_day, since=started.date(), today=today)
-        if quiet >= QUIET_DAYS:
-            what = f"No home log for {quiet} days." if last_day else f"No home log yet, {quiet} days after the plan started."
-            results.append((client, (what, _RANK_NO_LOG)))
-    results += _pain_rises(visible, today)
+    for client_id, started_at, last_log_day in rows:
+        quiet = progress.days_without_log(last_log_day, since=started_at.date(), today=today)
+        if quiet >= QUIET_DAYS:  # always, by the query; the wording needs the count anyway
+            what = (f"No home log for {quiet} days." if last_log_day
+                    else f"No home log yet, {quiet} days after the plan started.")
+            results.append((client_id, (what, _RANK_NO_LOG)))
     return results
 
 
-def _pain_rises(visible, today: date) -> list[tuple[Client, tuple[str, int]]]:
-    window = today - timedelta(days=21)
-    rows = db.session.execute(select(Client, HomeLog.logged_on, HomeLog.pain).join(visible, visible.c.id == Client.id)
-                              .join(HomeLog, HomeLog.client_id == Client.id)
-                              .where(HomeLog.logged_on >= window, HomeLog.pain.is_not(None))).all()
+def _pain_rises(visible, today: date) -> list[tuple[int, tuple[str, int]]]:
+    """Ids of the clients whose latest pain score of the last week is 2+ points above their usual, with the reason."""
+    recent = today - timedelta(days=QUIET_DAYS)
+    window = recent - timedelta(days=PAIN_WINDOW_DAYS)
+    scored = (HomeLog.logged_on >= window) & HomeLog.pain.is_not(None)
+    # Only the logs of clients who could have a rise are read, and pain_rise decides: one with three scores, the
+    # latest in the last week (so at most the highest of that week) and the usual level (a median, so at least
+    # the lowest score) two points apart.
+    highest_this_week = func.max(case((HomeLog.logged_on >= recent, HomeLog.pain)))
+    candidates = (select(HomeLog.client_id).join(visible, visible.c.id == HomeLog.client_id).where(scored)
+                  .group_by(HomeLog.client_id)
+                  .having(func.count() >= 3,
+                          highest_this_week - func.min(HomeLog.pain) >= progress.PAIN_MEANINGFUL_CHANGE))
+    rows = db.session.execute(select(HomeLog.client_id, HomeLog.logged_on, HomeLog.pain)
+                              .where(scored, HomeLog.client_id.in_(candidates))
+                              .order_by(HomeLog.client_id, HomeLog.logged_on)).all()
     scores: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    clients: dict[int, Client] = {}
-    for client, day, pain in rows:
-        clients[client.id] = client
-        scores[client.id].append((day, pain))
+    for client_id, day, pain in rows:
+        scores[client_id].append((day, pain))
     results = []
     for client_id, points in scores.items():
-        rise = progress.pain_rise(points)
-        if rise is not None and rise.day >= today - timedelta(days=QUIET_DAYS):
-            results.append((clients[client_id], (
+        rise = progress.pain_rise(points, window_days=PAIN_WINDOW_DAYS, threshold=progress.PAIN_MEANINGFUL_CHANGE)
+        if rise is not None and rise.day >= recent:
+            results.append((client_id, (
                 f"Pain up to {rise.latest}/10 on {rise.day:%d %b}, from a usual {rise.usual:g}/10.", _RANK_PAIN_RISE)))
     return results
 
