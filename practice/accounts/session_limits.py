@@ -23,8 +23,15 @@ def end_session_if_expired(config):
     db.session.commit()
     logout_user()
     session.clear()
-    flash(sessions.MESSAGES[reason], "info")
-    # After logging in again the user comes back to the page they asked for (a GET only: a form post
-    # cannot be replayed, and its data would go through the login page).
-    target = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("accounts.login", next=target))
+    flash(sessions.MESSAGES[reason] + ("" if request.method == "GET" else " " + sessions.NOT_SAVED), "info")
+    return redirect(url_for("accounts.login", next=_page_to_return_to()))
+
+
+def _page_to_return_to() -> str | None:
+    """The page to show after logging in again: the one asked for, or the page of the form that was posted."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    # A post is never replayed (its data would go through the login page), but a form whose page lives at the
+    # same address comes back, where the browser's kept copy of the answers (form-draft.js) is put back.
+    rule = request.url_rule
+    return request.path if rule is not None and "GET" in (rule.methods or ()) else None

@@ -29,6 +29,7 @@ MESSAGES = {
     REASON_ABSOLUTE: "Your session reached its time limit. Please log in again.",
     REASON_UNKNOWN: "Please log in again.",
 }
+NOT_SAVED = "What you just sent was not saved."
 
 
 def start(session: MutableMapping, now: float) -> None:

@@ -64,9 +64,22 @@ def test_a_form_posted_after_the_limit_changes_nothing(client, auth, world):
     auth.login(world.therapist.email)
     _move_back(client, sessions.SEEN_AT, 2 * HOUR)
     response = client.post(f"/clients/{world.record.id}/edit", data={"first_name": "Changed", "last_name": "Name"})
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    # Back to the form's page after logging in, where the browser puts the typed answers back (form-draft.js).
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=/clients/{world.record.id}/edit"
+    assert "What you just sent was not saved." in client.get(response.headers["Location"]).get_data(as_text=True)
     db.session.refresh(world.record)
     assert world.record.first_name == "Amira"
+
+
+def test_a_button_posted_after_the_limit_leads_to_the_plain_login_page(client, auth, world):
+    """A post-only action (archive) has no page of its own to come back to."""
+    auth.login(world.therapist.email)
+    _move_back(client, sessions.SEEN_AT, 2 * HOUR)
+    response = client.post(f"/clients/{world.record.id}/archive")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    db.session.refresh(world.record)
+    assert world.record.is_archived is False
 
 
 def test_the_limits_come_from_the_settings(make_app, world):
