@@ -12,6 +12,7 @@ differs from its resting look and stands out at 3:1 against what is behind it (W
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from practice.accounts.operations import find_user_by_email
+from practice.accounts.operations import create_practice, find_user_by_email
 from practice.cli import DEMO_CLIENT_LOGIN, DEMO_LOGINS
 from practice.clients.models import Client
 from practice.extensions import db
@@ -31,7 +32,7 @@ from practice.plans.models import Plan, SessionNote
 from practice.plans.operations import create_plan
 from practice.portal.demo import demo_answers
 from practice.portal.operations import assign, create_invitation, home_plan, save_log
-from tests.browser.conftest import PHONE, log_in, new_watched_page
+from tests.browser.conftest import DESKTOP, PHONE, log_in, new_watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 # Moderate in axe, but the issue asks for them by name: headings in order, one h1, a main landmark.
 ALSO_FAILING_RULES = {"heading-order", "page-has-heading-one", "landmark-one-main", "empty-heading"}
 MAX_TARGETS = 6
+# Every checked page state is also photographed at both sizes, into test-artifacts/screenshots/pages/.
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
 
 OWNER = next(login for login in DEMO_LOGINS if login[3] == "owner")
 THEO = next(login for login in DEMO_LOGINS if login[1].startswith("theo@"))
@@ -78,6 +81,21 @@ PAGE_CHECKS_JS = """() => {
   return problems;
 }"""
 
+# At phone width nothing may push the page sideways (a wide table scrolls inside its own box instead): names the
+# innermost elements that stick out, or null.
+SIDEWAYS_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return null;
+  const out = el => el.getBoundingClientRect().right > width + 1;
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    [...el.classList].map(c => '.' + c).join('');
+  const scrollsInside = el => { for (let box = el.parentElement; box; box = box.parentElement)
+    if (/auto|scroll|hidden|clip/.test(getComputedStyle(box).overflowX)) return true; return false; };
+  const culprits = [...document.querySelectorAll('body *')]
+    .filter(el => out(el) && ![...el.children].some(out) && !scrollsInside(el));
+  return `${document.documentElement.scrollWidth} px wide: ${culprits.slice(0, 4).map(name).join(', ')}`;
+}"""
+
 
 # --- The audit ---------------------------------------------------------------------------------
 
@@ -96,6 +114,8 @@ class Audit:
     """Runs axe and our own checks on pages and collects the problems, to report every page at once."""
 
     axe_source: str = field(repr=False)
+    screenshots: Path | None = None
+    prefix: str = ""
     problems: list[str] = field(default_factory=list)
     states: list[str] = field(default_factory=list)
 
@@ -105,7 +125,8 @@ class Audit:
         # page.evaluate runs through the DevTools protocol, which the page's CSP does not govern; the CSP itself
         # stays on, so the pages are checked exactly as users get them.
         # What hides behind "How to do it" and "Change dose or note" is checked too.
-        page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true; })")
+        page.evaluate("() => document.querySelectorAll('details:not([open])').forEach(details => { "
+                      "details.open = true; details.dataset.openedForAudit = ''; })")
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(self.axe_source)
         results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
@@ -117,6 +138,23 @@ class Audit:
                 self.problems.append(f"{state} ({page.url}): {violation['id']} [{violation['impact']}] "
                                      f"{violation['help']} -> {_targets(violation['nodes'])}")
         self.problems.extend(f"{state} ({page.url}): {problem}" for problem in page.evaluate(PAGE_CHECKS_JS))
+        page.evaluate("() => document.querySelectorAll('details[data-opened-for-audit]').forEach(details => { "
+                      "details.open = false; delete details.dataset.openedForAudit; })")
+        self.photograph(page, state)  # as users see it, with the closed parts closed again
+
+    def photograph(self, page, state: str) -> None:
+        """Screenshot the page at desktop and phone size; at phone size it must not scroll sideways."""
+        if self.screenshots is None:
+            return
+        before = page.viewport_size
+        slug = re.sub(r"[^a-z0-9]+", "-", state.lower()).strip("-")
+        for size_name, size in SIZES.items():
+            page.set_viewport_size(size)
+            if size_name == "phone" and (sideways := page.evaluate(SIDEWAYS_JS)):
+                self.problems.append(f"{state} ({page.url}): scrolls sideways on a phone, {sideways}")
+            page.screenshot(path=self.screenshots / f"{self.prefix}{len(self.states):02d}-{slug}-"
+                            f"{size['width']}x{size['height']}.png", full_page=True)
+        page.set_viewport_size(before)
 
     def visit(self, page, url: str, state: str, status: int = 200) -> None:
         """Open `url`, which must answer `status`, and check it."""
@@ -137,8 +175,11 @@ def _targets(nodes: list[dict]) -> str:
 
 
 @pytest.fixture
-def audit(axe_source) -> Audit:
-    return Audit(axe_source)
+def audit(axe_source, screenshot_dir, request) -> Audit:
+    folder = screenshot_dir / "pages"
+    folder.mkdir(exist_ok=True)
+    test = re.sub(r"^test_|_pass(es)?_axe.*$", "", request.node.name).replace("_", "-")
+    return Audit(axe_source, screenshots=folder, prefix=f"{test}-")
 
 
 # --- What the demo lacks: a red-flag intake and a draft plan, portal requests, an invitation -----
@@ -219,13 +260,14 @@ def test_the_audit_reports_planted_problems(live_server, chromium_page, audit):
     page.evaluate("""() => {
         document.querySelector('main').insertAdjacentHTML('beforeend', '<input type="text" name="planted">' +
             '<p id="faint">Faint text</p><p class="error-message">Planted error</p><h4>Skipped heading level</h4>' +
-            '<p id="email">An id used twice</p>');
+            '<p id="email">An id used twice</p><p id="too-wide">A fixed-width box</p>');
         document.getElementById('faint').style.color = '#bbb';  // the CSP refuses inline style attributes
+        document.getElementById('too-wide').style.width = '600px';
     }""")
     audit.check(page, "planted")
     found = "\n".join(audit.problems)
     for expected in ("label", "color-contrast", "heading-order", 'message "Planted error" is not tied',
-                     'id "email" is used twice'):
+                     'id "email" is used twice', "scrolls sideways on a phone", "p#too-wide"):
         assert expected in found, f"the audit missed {expected!r}; it found:\n{found}"
 
 
@@ -316,6 +358,36 @@ def test_the_owners_pages_pass_axe(live_server, records, chromium_page, audit):
     page.wait_for_load_state()
     audit.check(page, "portal invitation for the client")
     audit.visit(page, f"{base}/no-such-page", "404 page, staff", status=404)
+    audit.assert_clean()
+
+
+def test_a_new_practice_passes_axe_and_says_what_to_do_first(live_server, chromium_page, audit):
+    """An owner's first day: every list is empty and says what to do next."""
+    base, page = live_server.url, chromium_page
+    with live_server.app.app_context():
+        create_practice(practice_name="Harbour Clinic", owner_name="Hana Berg", owner_email="hana@harbour.example",
+                        owner_password="harbour-first-morning")
+        db.session.commit()
+        db.session.remove()
+    log_in(page, base, "hana@harbour.example", "harbour-first-morning")
+    expect(page.locator("#mine-title ~ p").first).to_have_text("No clients yet.")
+    expect(page.get_by_role("link", name="Add your first client")).to_be_visible()
+    audit.check(page, "new practice dashboard")
+    audit.visit(page, f"{base}/clients/", "new practice client list")
+    expect(page.get_by_role("link", name="Add your first client")).to_be_visible()
+    audit.visit(page, f"{base}/team", "new practice team")
+    expect(page.get_by_role("link", name="Add a therapist")).to_be_visible()
+    audit.visit(page, f"{base}/audit/?action=plan.activate", "audit log without matching events")
+    expect(page.locator("main")).to_contain_text("No events match these filters.")
+    page.goto(f"{base}/clients/new")
+    page.get_by_label("First name", exact=True).fill("Ida")
+    page.get_by_label("Last name", exact=True).fill("Nyström")
+    page.get_by_role("button", name="Add client", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ida Nyström")
+    for next_step in ("No intake yet. Record one before the first treatment", "Record an intake first",
+                      "No sessions recorded yet."):
+        expect(page.locator("main")).to_contain_text(next_step)
+    audit.check(page, "a new client with nothing recorded")
     audit.assert_clean()
 
 

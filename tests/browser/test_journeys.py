@@ -60,7 +60,9 @@ def _first_login_with_a_temporary_password(page, base: str) -> None:
     page.get_by_role("button", name="Change password").click()
     page.goto(f"{base}/")
     expect(_heading(page)).to_have_text("Good to see you, Nadia")
-    expect(page.locator("#mine-title + p")).to_have_text("No clients are assigned to you yet.")
+    # A therapist sees only their own clients: none yet, and the next step is offered.
+    expect(page.locator("#mine-title + p")).to_have_text("No clients yet.")
+    expect(page.get_by_role("link", name="Add your first client")).to_be_visible()
 
 
 def test_the_owner_adds_a_therapist_who_sets_their_own_password(live_server, chromium_page, screenshot_dir):
@@ -164,3 +166,29 @@ def test_a_pdf_that_cannot_be_made_says_why_in_place(live_server, chromium_page)
     expect(page.locator(".pdf-status")).to_have_text(
         "The PDF could not be made: Making the PDF took too long and was stopped. Please try again in a moment.")
     assert page.url == plan_url
+
+
+def test_archiving_a_client_asks_first(live_server, chromium_page):
+    """The archive button asks for confirmation; saying no changes nothing, saying yes archives."""
+    page, base = chromium_page, live_server.url
+    log_in(page, base, OWNER[1], OWNER[2])
+    page.goto(f"{base}/clients/?q=Huang")
+    page.get_by_role("link", name="Huang, Grace").click()
+    questions = []
+
+    def answer(dialog, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Archive", exact=True).click()
+    expect(page.get_by_role("button", name="Archive", exact=True)).to_be_visible()
+    assert questions == ["Archive Grace Huang? They will leave the client list. Nothing is deleted, and you can "
+                         "restore them at any time."]
+    expect(page.locator("main")).not_to_contain_text("This client is not in the active list.")
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Archive", exact=True).click()
+    expect(page.locator("main")).to_contain_text("This client is not in the active list.")
+    expect(page.get_by_role("button", name="Restore", exact=True)).to_be_visible()
+    assert len(questions) == 2
