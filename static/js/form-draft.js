@@ -28,17 +28,27 @@
       .indexOf(type) === -1 && element.tagName !== "BUTTON" && element.tagName !== "FIELDSET";
   }
 
-  // The form's fields as [name, value] pairs in document order; a box or radio counts only when ticked.
-  function fieldsOf(form) {
+  // The option a select shows: as the page came from the server, or now.
+  function selected(select, asLoaded) {
+    var options = Array.prototype.filter.call(select.options, function (option) {
+      return asLoaded ? option.defaultSelected : option.selected;
+    });
+    if (!options.length && asLoaded && !select.multiple && select.options.length) { options = [select.options[0]]; }
+    return options.map(function (option) { return option.value; });
+  }
+
+  // The form's fields as [name, value] pairs in document order; a box or radio counts only when ticked. With
+  // asLoaded, the values the server's HTML gave them (typing may have started before this script ran).
+  function fieldsOf(form, asLoaded) {
     var pairs = [];
     Array.prototype.forEach.call(form.elements, function (element) {
       if (!kept(element)) { return; }
       if (element.type === "checkbox" || element.type === "radio") {
-        if (element.checked) { pairs.push([element.name, element.value]); }
-      } else if (element.tagName === "SELECT" && element.multiple) {
-        Array.prototype.forEach.call(element.selectedOptions, function (option) { pairs.push([element.name, option.value]); });
+        if (asLoaded ? element.defaultChecked : element.checked) { pairs.push([element.name, element.value]); }
+      } else if (element.tagName === "SELECT") {
+        selected(element, asLoaded).forEach(function (value) { pairs.push([element.name, value]); });
       } else {
-        pairs.push([element.name, element.value]);
+        pairs.push([element.name, asLoaded ? element.defaultValue : element.value]);
       }
     });
     return pairs;
@@ -118,7 +128,7 @@
     var user = document.body.getAttribute("data-user") || "";
     var key = PREFIX + window.location.pathname;
     var saved = read(store, key);
-    var original = byName(fieldsOf(form));
+    var original = byName(fieldsOf(form, true));
 
     var isDiscarded = false;  // the person chose the saved version: nothing more is kept from this page
 

@@ -59,12 +59,8 @@ def _save_draft(page) -> None:
     expect(page.locator("main")).to_contain_text(REASON)
 
 
-def test_answers_typed_while_the_login_expired_come_back_after_logging_in(live_server, chromium_page, screenshot_dir):
-    page, base, app = chromium_page, live_server.url, live_server.app
-    log_in(page, base, *THEO)
-    form_url = _open_intake(page, base, _grace_id(app))
-    _type_answers(page)
-
+def _save_after_the_login_expired(page, app) -> None:
+    """Press "Save draft" after the idle limit has passed: the login page says nothing was saved."""
     idle_limit = app.config["SESSION_IDLE_LIMIT"]
     app.config["SESSION_IDLE_LIMIT"] = timedelta(seconds=1)  # as if the therapist had left the tablet for an hour
     try:
@@ -74,9 +70,23 @@ def test_answers_typed_while_the_login_expired_come_back_after_logging_in(live_s
     finally:
         app.config["SESSION_IDLE_LIMIT"] = idle_limit
     expect(page.locator(".flashes")).to_contain_text("What you just sent was not saved.")
-    page.get_by_label("E-mail", exact=True).fill(THEO[0])
-    page.get_by_label("Password", exact=True).fill(THEO[1])
+
+
+def _log_in_here(page, email: str, password: str) -> None:
+    """Log in on the login page already open, keeping its next= address."""
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def test_answers_typed_while_the_login_expired_come_back_after_logging_in(live_server, chromium_page, screenshot_dir):
+    page, base, app = chromium_page, live_server.url, live_server.app
+    log_in(page, base, *THEO)
+    form_url = _open_intake(page, base, _grace_id(app))
+    _type_answers(page)
+
+    _save_after_the_login_expired(page, app)
+    _log_in_here(page, *THEO)
 
     expect(page).to_have_url(form_url)
     expect(page.locator(".draft-notice")).to_contain_text("Your unsaved answers from")
@@ -162,3 +172,17 @@ def test_a_save_made_in_another_tab_is_not_overwritten_without_asking(live_serve
     notice.get_by_role("button", name="Put my unsaved answers back").click()
     _expect_answers_back(page)
     expect(notice).to_have_count(0)
+
+
+def test_someone_else_logging_in_on_the_same_tab_never_sees_the_answers(live_server, chromium_page):
+    """A shared tablet: Theo's login expires with answers typed; the owner logs in there and opens the same form."""
+    page, base, app = chromium_page, live_server.url, live_server.app
+    log_in(page, base, *THEO)
+    form_url = _open_intake(page, base, _grace_id(app))
+    _type_answers(page)
+    _save_after_the_login_expired(page, app)
+    _log_in_here(page, "owner@demo.example", "willow-owner-demo")
+    expect(page).to_have_url(form_url)  # the owner may see Grace's record, so the form opens
+    expect(page.get_by_label("Reason for the visit", exact=True)).not_to_have_value(REASON)
+    expect(page.locator(".draft-notice")).to_have_count(0)
+    assert page.evaluate("() => Object.keys(sessionStorage).filter(key => key.startsWith('draft:')).length") == 0
