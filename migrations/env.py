@@ -74,6 +74,19 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object_for(dialect):
+    """Leave out of autogenerate the model objects declared for another database (`Index(...).ddl_if(dialect=...)`)."""
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        condition = getattr(obj, "_ddl_if", None)
+        if reflected or condition is None or condition.dialect is None:
+            return True
+        wanted = (condition.dialect,) if isinstance(condition.dialect, str) else tuple(condition.dialect)
+        return dialect.name in wanted
+
+    return include_object
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -103,6 +116,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_object=include_object_for(connection.dialect),
             **conf_args
         )
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, FunctionElement, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.accounts.models import User
@@ -17,8 +18,12 @@ class Client(db.Model):
     __tablename__ = "clients"
     __table_args__ = (
         Index("ix_clients_practice_therapist", "practice_id", "therapist_id", "is_archived"),
-        Index("ix_clients_practice_name", "practice_id", "last_name", "first_name"),
         UniqueConstraint("portal_user_id", name="uq_clients_portal_user_id"),
+        # The client search on PostgreSQL (migration 2bab8c0cd2ee): pg_trgm answers ILIKE '%word%' on the plain
+        # columns, which is what `icontains` sends there. SQLite has no such index.
+        *(Index(f"ix_clients_{column}_trgm", column, postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+          for column in ("first_name", "last_name", "email")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,3 +77,41 @@ class Client(db.Model):
 
     def __repr__(self) -> str:
         return f"<Client {self.id}>"
+
+
+
+class caseless(FunctionElement):
+    """A name as the client list sorts it, without regard to case: lower(name), or on SQLite name COLLATE NOCASE."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(caseless)
+def _lower(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(caseless, "sqlite")
+def _nocase(element, compiler, **kw):
+    # The same order as SQLite's lower() (both fold ASCII letters only), but an index on it is reflected as plain
+    # columns: SQLAlchemy cannot reflect an expression index on SQLite, which backups reflect.
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
+class caseless_after_filter(caseless):
+    """The same order, written so that PostgreSQL cannot read it from the name index and sorts the matches instead."""
+
+    inherit_cache = True
+
+
+@compiles(caseless_after_filter, "postgresql")
+def _lower_unindexed(element, compiler, **kw):
+    # `|| ''` changes no value; it only keeps the planner from walking ix_clients_practice_lower_name in order.
+    return f"(lower({compiler.process(element.clauses, **kw)}) || '')"
+
+
+# The client list's order (search_clients), so its pages are read in order rather than sorted; the archived flag
+# comes first because the list shows one or the other.
+Index("ix_clients_practice_lower_name", Client.practice_id, Client.is_archived, caseless(Client.last_name),
+      caseless(Client.first_name), Client.id)
