@@ -1,11 +1,11 @@
 // Long forms (marked data-keep-draft) lose nothing when the login expires or the connection drops.
 //
-// While someone types, a copy of the form's fields is kept in this tab's sessionStorage: it never leaves the
-// device, disappears when the tab closes, and logging out clears it (app.js). When the form comes back (after
-// logging in again, or a reload once the connection returns) and its fields differ from the copy, the copy is
-// put back and a notice says it is not saved yet. The first page after a submit discards the copy only when it
-// shows a success message, so a save that never arrived keeps it. If the record was saved by someone else
-// since (its row_version changed), the notice asks before putting the answers back.
+// While someone types, what they changed from the page as it came from the server is kept in this tab's
+// sessionStorage: it never leaves the device, disappears when the tab closes, belongs to one login, and
+// logging out clears it. When the form comes back (after logging in again, or a reload once the connection
+// returns) those answers are put back and a notice says they are not saved yet. The first page after a submit
+// discards them only when it shows a success message (or the form again with its errors), so a save that never
+// arrived keeps them. If the record was saved elsewhere since (its row_version changed), the notice asks first.
 (function () {
   "use strict";
 
@@ -21,6 +21,8 @@
   function read(store, key) {
     try { return JSON.parse(store.getItem(key)); } catch (error) { return null; }
   }
+
+  function isChoice(element) { return element.type === "checkbox" || element.type === "radio"; }
 
   function kept(element) {
     var type = (element.type || "").toLowerCase();
@@ -43,7 +45,7 @@
     var pairs = [];
     Array.prototype.forEach.call(form.elements, function (element) {
       if (!kept(element)) { return; }
-      if (element.type === "checkbox" || element.type === "radio") {
+      if (isChoice(element)) {
         if (asLoaded ? element.defaultChecked : element.checked) { pairs.push([element.name, element.value]); }
       } else if (element.tagName === "SELECT") {
         selected(element, asLoaded).forEach(function (value) { pairs.push([element.name, value]); });
@@ -77,15 +79,15 @@
     Array.prototype.forEach.call(form.elements, function (element) {
       if (!kept(element) || !Object.prototype.hasOwnProperty.call(texts, element.name)) { return; }
       var values = texts[element.name];
-      var before = element.type === "checkbox" || element.type === "radio" ? element.checked : element.value;
-      if (element.type === "checkbox" || element.type === "radio") {
+      var before = isChoice(element) ? element.checked : element.value;
+      if (isChoice(element)) {
         element.checked = values.indexOf(element.value) !== -1;
       } else if (element.tagName === "SELECT" && element.multiple) {
         Array.prototype.forEach.call(element.options, function (option) { option.selected = values.indexOf(option.value) !== -1; });
       } else {
         element.value = values.length ? values.shift() : "";
       }
-      var after = element.type === "checkbox" || element.type === "radio" ? element.checked : element.value;
+      var after = isChoice(element) ? element.checked : element.value;
       if (after !== before) {  // let the body chart and other listeners catch up
         element.dispatchEvent(new Event("input", { bubbles: true }));
         element.dispatchEvent(new Event("change", { bubbles: true }));
