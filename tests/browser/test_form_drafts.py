@@ -45,6 +45,14 @@ def _type_answers(page) -> None:
     page.wait_for_timeout(500)  # the copy is kept a moment after the last keystroke
 
 
+def _theo_types_into_graces_intake(page, live_server) -> str:
+    """Theo logs in, opens Grace's intake and types answers that are not saved yet; the form's address."""
+    log_in(page, live_server.url, *THEO)
+    form_url = _open_intake(page, live_server.url, _grace_id(live_server.app))
+    _type_answers(page)
+    return form_url
+
+
 def _expect_answers_back(page) -> None:
     expect(page.get_by_label("Reason for the visit", exact=True)).to_have_value(REASON)
     expect(page.get_by_label("Pain now (0 to 10)")).to_have_value("4")
@@ -80,10 +88,8 @@ def _log_in_here(page, email: str, password: str) -> None:
 
 
 def test_answers_typed_while_the_login_expired_come_back_after_logging_in(live_server, chromium_page, screenshot_dir):
-    page, base, app = chromium_page, live_server.url, live_server.app
-    log_in(page, base, *THEO)
-    form_url = _open_intake(page, base, _grace_id(app))
-    _type_answers(page)
+    page, app = chromium_page, live_server.app
+    form_url = _theo_types_into_graces_intake(page, live_server)
 
     _save_after_the_login_expired(page, app)
     _log_in_here(page, *THEO)
@@ -101,10 +107,8 @@ def test_answers_typed_while_the_login_expired_come_back_after_logging_in(live_s
 
 
 def test_answers_survive_a_connection_that_drops_during_the_save(live_server, chromium_page):
-    page, base = chromium_page, live_server.url
-    log_in(page, base, *THEO)
-    form_url = _open_intake(page, base, _grace_id(live_server.app))
-    _type_answers(page)
+    page = chromium_page
+    form_url = _theo_types_into_graces_intake(page, live_server)
     drop_posts = lambda route: route.abort("connectionreset") if route.request.method == "POST" else route.continue_()
     page.route(form_url, drop_posts)
     page.get_by_role("button", name="Save draft").click()
@@ -118,10 +122,8 @@ def test_answers_survive_a_connection_that_drops_during_the_save(live_server, ch
 
 
 def test_saving_while_offline_keeps_the_page_and_says_so(live_server, chromium_page):
-    page, base = chromium_page, live_server.url
-    log_in(page, base, *THEO)
-    form_url = _open_intake(page, base, _grace_id(live_server.app))
-    _type_answers(page)
+    page = chromium_page
+    form_url = _theo_types_into_graces_intake(page, live_server)
     page.context.set_offline(True)
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".offline-notice")).to_contain_text("You are offline, so nothing was saved.")
@@ -133,9 +135,7 @@ def test_saving_while_offline_keeps_the_page_and_says_so(live_server, chromium_p
 
 def test_logging_out_forgets_the_kept_answers(live_server, chromium_page):
     page, base = chromium_page, live_server.url
-    log_in(page, base, *THEO)
-    form_url = _open_intake(page, base, _grace_id(live_server.app))
-    _type_answers(page)
+    form_url = _theo_types_into_graces_intake(page, live_server)
     assert page.evaluate("() => Object.keys(sessionStorage).filter(key => key.startsWith('draft')).length") == 1
     page.get_by_role("button", name=re.compile(r"^Log out")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
@@ -147,7 +147,7 @@ def test_logging_out_forgets_the_kept_answers(live_server, chromium_page):
 
 
 def test_a_save_made_in_another_tab_is_not_overwritten_without_asking(live_server, chromium_page):
-    page, base = chromium_page, live_server.url
+    page, base, app = chromium_page, live_server.url, live_server.app
     log_in(page, base, *THEO)
     _open_intake(page, base, _grace_id(live_server.app))
     page.get_by_label("Reason for the visit", exact=True).fill("First words")
@@ -176,10 +176,8 @@ def test_a_save_made_in_another_tab_is_not_overwritten_without_asking(live_serve
 
 def test_someone_else_logging_in_on_the_same_tab_never_sees_the_answers(live_server, chromium_page):
     """A shared tablet: Theo's login expires with answers typed; the owner logs in there and opens the same form."""
-    page, base, app = chromium_page, live_server.url, live_server.app
-    log_in(page, base, *THEO)
-    form_url = _open_intake(page, base, _grace_id(app))
-    _type_answers(page)
+    page, app = chromium_page, live_server.app
+    form_url = _theo_types_into_graces_intake(page, live_server)
     _save_after_the_login_expired(page, app)
     _log_in_here(page, "owner@demo.example", "willow-owner-demo")
     expect(page).to_have_url(form_url)  # the owner may see Grace's record, so the form opens
