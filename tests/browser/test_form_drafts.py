@@ -147,7 +147,7 @@ def test_logging_out_forgets_the_kept_answers(live_server, chromium_page):
 
 
 def test_a_save_made_in_another_tab_is_not_overwritten_without_asking(live_server, chromium_page):
-    page, base, app = chromium_page, live_server.url, live_server.app
+    page, base = chromium_page, live_server.url
     log_in(page, base, *THEO)
     _open_intake(page, base, _grace_id(live_server.app))
     page.get_by_label("Reason for the visit", exact=True).fill("First words")

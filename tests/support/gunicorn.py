@@ -5,6 +5,7 @@ import re
 import shlex
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def dockerfile_gunicorn_args(port: int) -> list[str]:
     command = re.search(r'"(gunicorn [^"]+)"', (PROJECT_ROOT / "Dockerfile").read_text()).group(1)
     args = shlex.split(command.replace("${WEB_CONCURRENCY:-3}", "1"))
     args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
+    # The gunicorn installed beside this Python (the virtualenv's), which need not be on PATH.
+    args[0] = str(Path(sys.executable).with_name("gunicorn"))
     return args
 
 
