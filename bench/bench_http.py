@@ -5,6 +5,7 @@ Run from the repository root (needs Debian's `wrk`: `apt-get install -y wrk`):
     python bench/bench_http.py                        # SQLite, 100 and 10,000 generated clients
     python bench/bench_http.py --postgres throwaway   # the same on a private PostgreSQL cluster
     python bench/bench_http.py --postgres postgresql+psycopg://user@host/db   # on a server of yours
+    python bench/bench_http.py --sizes 10000 --pages dashboard --memory-requests 0   # one page, quickly
 
 For each size it serves the generated data with gunicorn (one sync worker), logs in once as the owner, a
 therapist and a portal client, and runs `wrk` on each page. It prints requests per second, the ratio to the
@@ -347,10 +348,10 @@ def count_queries(url: str, facts: dict, pages: list[Page]) -> dict[str, list[in
     return counts
 
 
-def benchmark_size(url: str, size: int, duration: float, workdir: Path) -> dict:
-    """Hello before and after, then every page under wrk, then the query counts; all figures of one size."""
+def benchmark_size(url: str, size: int, duration: float, workdir: Path, words: list[str]) -> dict:
+    """Hello before and after, then every page (or those named by `words`) under wrk, then the query counts."""
     facts = page_facts(url)
-    pages = pages_of(facts)
+    pages = [page for page in pages_of(facts) if not words or any(word in page.name for word in words)]
     log = workdir / "gunicorn.log"
     hello = []
     with gunicorn("bench.hello_app:app", None, log) as server:
@@ -475,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="numbers of clients, comma-separated (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=1, help="generate-data's seed (default: %(default)s)")
     parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds of wrk per page (default: 5)")
+    parser.add_argument("--pages", default="", help="only the pages whose name contains one of these comma-separated "
+                        "words, e.g. 'dashboard,search' (default: every page)")
     parser.add_argument("--memory-requests", type=int, default=MEMORY_REQUESTS,
                         help="requests before reading the worker's memory; 0 skips it (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -490,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
         database_for = stack.enter_context(database_source(args.postgres, workdir))
         by_size = {}
         for size in sizes:
-            by_size[size] = benchmark_size(database_for(size, args.seed), size, args.duration, workdir)
+            by_size[size] = benchmark_size(database_for(size, args.seed), size, args.duration, workdir,
+                                           [word for word in args.pages.split(",") if word])
         memory = None
         if args.memory_requests:
             print(f"  memory: {args.memory_requests:,} requests over the pages at {sizes[-1]:,} clients ...",
