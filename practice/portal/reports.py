@@ -169,16 +169,16 @@ def _quiet_or_worse(visible, today: date) -> list[tuple[Client, tuple[str, int]]
 def _quiet_clients(visible, today: date) -> list[tuple[int, tuple[str, int]]]:
     """Ids of the clients with portal access and an active plan and no home log for QUIET_DAYS, with the reason."""
     # Correlated aggregates, read through the (plan_id, number) and (client_id, logged_on) indexes for the few
-    # clients that pass the joins, rather than grouping every practice's versions and logs.
+    # clients that pass the joins, rather than grouping every practice's versions and logs. The query starts from
+    # `visible` itself (no second reference to clients), so PostgreSQL reads the therapist's clients first.
     started = (select(func.min(PlanVersion.created_at)).where(PlanVersion.plan_id == Plan.id)
                .correlate(Plan).scalar_subquery())
-    last_day = (select(func.max(HomeLog.logged_on)).where(HomeLog.client_id == Client.id)
-                .correlate(Client).scalar_subquery())
+    last_day = (select(func.max(HomeLog.logged_on)).where(HomeLog.client_id == visible.c.id)
+                .correlate(visible).scalar_subquery())
     candidates = (
-        select(Client.id, started.label("started"), last_day.label("last_day"))
-        .join(visible, visible.c.id == Client.id)
-        .join(User, User.id == Client.portal_user_id)
-        .join(Plan, (Plan.client_id == Client.id) & (Plan.status == STATUS_ACTIVE))
+        select(visible.c.id, started.label("started"), last_day.label("last_day"))
+        .join(User, User.id == visible.c.portal_user_id)
+        .join(Plan, (Plan.client_id == visible.c.id) & (Plan.status == STATUS_ACTIVE))
         .where(User.is_active.is_(True))
         .subquery()
     )
