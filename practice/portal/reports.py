@@ -207,17 +207,19 @@ def _pain_rises(visible, today: date) -> list[tuple[int, tuple[str, int]]]:
     recent = today - timedelta(days=QUIET_DAYS)
     window = recent - timedelta(days=PAIN_WINDOW_DAYS)
     scored = (HomeLog.logged_on >= window) & HomeLog.pain.is_not(None)
-    # Only the logs of clients who could have a rise are read, and pain_rise decides: one with three scores, the
+    # Only the logs of clients who could have a rise come back, and pain_rise decides: one with three scores, the
     # latest in the last week (so at most the highest of that week) and the usual level (a median, so at least
-    # the lowest score) two points apart.
-    highest_this_week = func.max(case((HomeLog.logged_on >= recent, HomeLog.pain)))
-    candidates = (select(HomeLog.client_id).join(visible, visible.c.id == HomeLog.client_id).where(scored)
-                  .group_by(HomeLog.client_id)
-                  .having(func.count() >= 3,
-                          highest_this_week - func.min(HomeLog.pain) >= progress.PAIN_MEANINGFUL_CHANGE))
-    rows = db.session.execute(select(HomeLog.client_id, HomeLog.logged_on, HomeLog.pain)
-                              .where(scored, HomeLog.client_id.in_(candidates))
-                              .order_by(HomeLog.client_id, HomeLog.logged_on)).all()
+    # the lowest score) two points apart. Window aggregates per client, so the logs are read once.
+    per_client = {"partition_by": HomeLog.client_id}
+    logs = (select(HomeLog.client_id, HomeLog.logged_on, HomeLog.pain,
+                   func.count().over(**per_client).label("scores"),
+                   func.max(case((HomeLog.logged_on >= recent, HomeLog.pain))).over(**per_client).label("highest"),
+                   func.min(HomeLog.pain).over(**per_client).label("lowest"))
+            .join(visible, visible.c.id == HomeLog.client_id).where(scored).subquery())
+    rows = db.session.execute(select(logs.c.client_id, logs.c.logged_on, logs.c.pain)
+                              .where(logs.c.scores >= 3,
+                                     logs.c.highest - logs.c.lowest >= progress.PAIN_MEANINGFUL_CHANGE)
+                              .order_by(logs.c.client_id, logs.c.logged_on)).all()
     scores: dict[int, list[tuple[date, int]]] = defaultdict(list)
     for client_id, day, pain in rows:
         scores[client_id].append((day, pain))
