@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from practice.accounts.models import User
 from practice.audit.operations import record_event
@@ -195,18 +195,17 @@ def client_intake_summary(client: Client) -> ClientIntakeSummary:
 
 def unresolved_red_flags(clients_query, limit: int = 20) -> list[tuple[Client, Intake]]:
     """Clients among `clients_query` whose latest intake needs action and has none recorded, most urgent first."""
-    latest_version = (
-        select(Intake.client_id, func.max(Intake.version).label("version")).group_by(Intake.client_id).subquery()
-    )
-    visible = clients_query.where(Client.is_archived.is_(False)).subquery()
+    # Only flagged intakes of visible clients are read; "latest" is a probe of the (client, version) index for a
+    # newer version, not a grouping of every intake in the database.
+    newer = aliased(Intake)
+    has_newer = select(newer.id).where(newer.client_id == Intake.client_id, newer.version > Intake.version).exists()
     has_action = select(RedFlagAction.id).where(RedFlagAction.intake_id == Intake.id).exists()
+    visible = clients_query.where(Client.is_archived.is_(False)).subquery()
     rows = db.session.execute(
         select(Client, Intake)
         .join(visible, visible.c.id == Client.id)
-        .join(Intake, Intake.client_id == Client.id)
-        .join(latest_version, (latest_version.c.client_id == Intake.client_id)
-              & (latest_version.c.version == Intake.version))
-        .where(Intake.screening_level.in_(ACTION_LEVELS), ~has_action)
+        .join(Intake, (Intake.client_id == Client.id) & (Intake.practice_id == Client.practice_id))
+        .where(Intake.screening_level.in_(ACTION_LEVELS), ~has_action, ~has_newer)
         .order_by(Intake.updated_at.desc())
     ).all()
     rows.sort(key=lambda row: -screening.level_rank(row[1].screening_level))

@@ -321,11 +321,11 @@ def recent_notes(client_id: int, limit: int = 50) -> list[SessionNote]:
 
 def recently_seen(clients_query, limit: int = 5) -> list[tuple[Client, date]]:
     """Clients among `clients_query` with the most recent session notes, and the date each was last seen."""
-    last_seen = (select(SessionNote.client_id, func.max(SessionNote.seen_on).label("seen_on"))
-                 .group_by(SessionNote.client_id).subquery())
+    # The visible clients' notes only, grouped after the join (not every note of every practice first).
     visible = clients_query.where(Client.is_archived.is_(False)).subquery()
+    seen_on = func.max(SessionNote.seen_on)
     rows = db.session.execute(
-        select(Client, last_seen.c.seen_on).join(visible, visible.c.id == Client.id)
-        .join(last_seen, last_seen.c.client_id == Client.id)
-        .order_by(last_seen.c.seen_on.desc(), Client.id).limit(limit))
+        select(Client, seen_on).join(visible, visible.c.id == Client.id)
+        .join(SessionNote, SessionNote.client_id == Client.id)
+        .group_by(Client.id).order_by(seen_on.desc(), Client.id).limit(limit))
     return [(client, seen_on) for client, seen_on in rows]

@@ -84,6 +84,22 @@ def test_recording_the_action_is_kept_audited_and_clears_the_alert(client, auth,
     assert "Price" not in dashboard.split("Needs your attention")[1].split("Your clients")[0]
 
 
+def test_only_the_latest_intake_version_puts_a_client_on_the_attention_list(client, auth, world, make_client):
+    """A flag answered by a clear reassessment leaves the list; a new flag in a later version brings it back."""
+    nia = _new_client(make_client, world)
+    auth.login(world.therapist.email)
+
+    def listed() -> bool:
+        return "Price" in client.get("/").get_data(as_text=True).split("Needs your attention")[1].split("Your clients")[0]
+
+    client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "rf_night_pain": "yes", "submit_action": "sign"})
+    assert listed()
+    client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "submit_action": "sign"})  # night pain gone
+    assert [intake.screening_level for intake in _intakes(nia.id)][-1] == "clear" and not listed()
+    client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "rf_fever": "yes", "submit_action": "sign"})
+    assert listed()
+
+
 def test_an_unanswered_question_makes_it_incomplete_never_clear(client, auth, world, make_client):
     nia = _new_client(make_client, world)
     auth.login(world.therapist.email)
