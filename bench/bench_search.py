@@ -9,10 +9,11 @@ Run from the repository root (needs Debian's postgresql package; a private clust
 
 It generates one practice with `flask generate-data`'s code into the database `bench_search`, vacuums it (as
 autovacuum would have after a bulk load), then times the search exactly as the client list sends it
-(`search_clients` through `db.paginate`: the page of 25 and its count, over SQLAlchemy and psycopg, logged in as
-the owner, who sees every client) for a few words: as the app sends it now (trigram indexes, ordered by
-lower-cased names); as it was sent before migration f13ee8f8b4be (downgraded to 2bab8c0cd2ee: the trigram
-indexes, the case-sensitive name order and its index); and downgraded to before the trigram indexes (no index).
+(`client_list_page`: the page of 25 and its count, which stops past SEARCH_COUNT_CAP matches; over SQLAlchemy
+and psycopg, logged in as the owner, who sees every client) for a few words: as the app sends it now (trigram
+indexes, ordered by lower-cased names, capped count); as it was sent before migration f13ee8f8b4be, with the full
+count (downgraded to 2bab8c0cd2ee: the trigram indexes, the case-sensitive name order and its index); and
+downgraded to before the trigram indexes (no index, full count).
 It upgrades again at the end, and prints the median and 95th percentile of each, and the plan of the page query
 (EXPLAIN ANALYZE with the same parameters).
 
@@ -32,7 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from flask import current_app  # noqa: E402
 from flask_migrate import downgrade, upgrade  # noqa: E402
+from flask_sqlalchemy.pagination import Pagination  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -40,7 +43,7 @@ from bench.common import bench_config  # noqa: E402
 from practice import create_app  # noqa: E402
 from practice.accounts.models import ROLE_OWNER, User  # noqa: E402
 from practice.clients.models import Client  # noqa: E402
-from practice.clients.operations import search_clients  # noqa: E402
+from practice.clients.operations import client_list_page, search_clients  # noqa: E402
 from practice.extensions import db  # noqa: E402
 from practice.generate import generate  # noqa: E402
 
@@ -123,24 +126,34 @@ def previous_shape(statement):
     return statement.order_by(None).order_by(Client.last_name, Client.first_name, Client.id)
 
 
+def list_page(owner: User, text: str, shape) -> tuple[Pagination, bool]:
+    """The first page and its count: as the client list asks for them now (a count that stops at the cap), or, for
+    an earlier shape of the query, with the full count the list used before."""
+    if shape is None:
+        return client_list_page(owner, text, archived=False, page=1, per_page=PER_PAGE,
+                                count_cap=current_app.config["SEARCH_COUNT_CAP"])
+    return db.paginate(shape(search_clients(owner, text)), page=1, per_page=PER_PAGE, error_out=False), False
+
+
 def time_search(owner: User, text: str, shape) -> dict:
     """Median and p95 (ms) of the client list's search for `text`: the first page and its count."""
     durations = []
     for run in range(WARMUP + MEASURED):
         db.session.rollback()  # each search in its own transaction, as each request is
         started = time.perf_counter()
-        page = db.paginate(shape(search_clients(owner, text)), page=1, per_page=PER_PAGE, error_out=False)
+        page, is_capped = list_page(owner, text, shape)
         elapsed = time.perf_counter() - started
         if run >= WARMUP:
             durations.append(elapsed * 1000)
     durations.sort()
+    matches = f"> {page.total - 1:,}" if is_capped else f"{page.total:,}"
     return {"median": statistics.median(durations), "p95": durations[round(0.95 * len(durations)) - 1],
-            "matches": page.total}
+            "matches": matches}
 
 
 def plan_of(owner: User, text: str, shape) -> list[str]:
     """EXPLAIN ANALYZE of the page query for `text` in the given shape, with the same parameters."""
-    statement = shape(search_clients(owner, text)).limit(PER_PAGE).offset(0)
+    statement = (shape or (lambda query: query))(search_clients(owner, text)).limit(PER_PAGE).offset(0)
     compiled = statement.compile(dialect=db.engine.dialect)
     rows = db.session.connection().exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + str(compiled),
                                                     compiled.params).all()
@@ -156,7 +169,7 @@ def scan_lines(plan: list[str]) -> str:
     return "; ".join(dict.fromkeys(wanted)) + (f"  [{timing}]" if timing else "")
 
 
-def measure_all(email: str, label: str, shape=lambda statement: statement) -> dict[str, dict]:
+def measure_all(email: str, label: str, shape=None) -> dict[str, dict]:
     """Time every word as the owner, and take the plan of each."""
     owner = db.session.scalars(select(User).where(User.email == email)).one()
     results = {}
@@ -164,7 +177,7 @@ def measure_all(email: str, label: str, shape=lambda statement: statement) -> di
         result = time_search(owner, text, shape)
         result["plan"] = scan_lines(plan_of(owner, text, shape))
         results[name] = result
-        print(f"  {label:<22} {name:<18} {result['median']:>7.1f} ms median  ({result['matches']:,} matches)",
+        print(f"  {label:<22} {name:<18} {result['median']:>7.1f} ms median  ({result['matches']} matches)",
               flush=True)
     db.session.remove()
     return results
@@ -187,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             downgrade(revision=PREVIOUS_REVISION)
             previous = measure_all(email, "before (name order)", previous_shape)
             downgrade(revision=BEFORE_INDEX_REVISION)
-            without_index = measure_all(email, "without index")
+            without_index = measure_all(email, "without index", lambda statement: statement)
             upgrade()
             db.session.remove()
             db.engine.dispose()
@@ -200,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in WORDS:
         on, before, off = with_index[name], previous[name], without_index[name]
         missed = "  MISSED" if on["p95"] >= TARGET_MS else ""
-        print(f"{name + ' ' + repr(text):<32} {on['matches']:>8,} {on['median']:>7.1f} / {on['p95']:>6.1f}   "
+        print(f"{name + ' ' + repr(text):<32} {on['matches']:>8} {on['median']:>7.1f} / {on['p95']:>6.1f}   "
               f"{before['median']:>11.1f} / {before['p95']:>6.1f} {off['median']:>7.1f} / {off['p95']:>6.1f}{missed}")
     print("\nPlans of the page query (EXPLAIN ANALYZE):")
     for name, _ in WORDS:

@@ -87,6 +87,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
         "CLIENTS_PER_PAGE": _int("CLIENTS_PER_PAGE", 25),
+        "SEARCH_COUNT_CAP": _int("SEARCH_COUNT_CAP", 1000),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         # A practice holding a licence may load official questionnaire wording from its own JSON file.
         "QUESTIONNAIRE_WORDING_FILE": os.environ.get("QUESTIONNAIRE_WORDING_FILE"),

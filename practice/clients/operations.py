@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from practice.accounts.models import STAFF_ROLES, User
@@ -44,6 +45,22 @@ def search_clients(user: User, text: str = "", *, archived: bool = False) -> Sel
     key = caseless_after_filter if any(len(word) >= TRIGRAM_LENGTH for word in words) else caseless
     return query.options(joinedload(Client.therapist)).order_by(key(Client.last_name), key(Client.first_name),
                                                                 Client.id)
+
+
+def client_list_page(user: User, text: str, *, archived: bool, page: int, per_page: int,
+                     count_cap: int) -> tuple[Pagination, bool]:
+    """One page of the client list, and whether its count stopped at the cap (a search counts `count_cap` + 1).
+
+    Counting every match of a short fragment ("an") costs more than finding the page (85 ms against 0.2 ms at
+    100,000 clients), and nobody pages through a thousand of them: past the cap the list asks for more letters.
+    """
+    query = search_clients(user, text, archived=archived)
+    if not text.split():
+        return db.paginate(query, page=page, per_page=per_page, error_out=False), False
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    capped = query.order_by(None).limit(count_cap + 1).subquery()
+    pagination.total = db.session.scalar(select(func.count()).select_from(capped))
+    return pagination, pagination.total > count_cap
 
 
 def assignable_therapists(practice_id: int) -> list[User]:

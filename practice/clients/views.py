@@ -17,8 +17,8 @@ from practice.clients.operations import (
     EDITABLE_FIELDS,
     assign_therapist,
     assignable_therapists,
+    client_list_page,
     create_client,
-    search_clients,
     set_archived,
     update_client,
 )
@@ -72,9 +72,11 @@ def index():
     text = request.args.get("q", "", type=str)[:SEARCH_MAX]
     show_archived = request.args.get("show") == "archived"
     page = max(request.args.get("page", 1, type=int), 1)
-    pagination = db.paginate(search_clients(current_user, text, archived=show_archived), page=page,
-                             per_page=current_app.config["CLIENTS_PER_PAGE"], error_out=False)
-    return render_template("clients/index.html", pagination=pagination, q=text, show_archived=show_archived)
+    cap = current_app.config["SEARCH_COUNT_CAP"]
+    pagination, is_capped = client_list_page(current_user, text, archived=show_archived, page=page,
+                                             per_page=current_app.config["CLIENTS_PER_PAGE"], count_cap=cap)
+    return render_template("clients/index.html", pagination=pagination, q=text, show_archived=show_archived,
+                           is_capped=is_capped, count_cap=cap)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -141,6 +141,23 @@ def test_the_list_is_paginated(app, client, auth, world, make_client):
     assert client.get("/clients/?page=-4").status_code == 200
 
 
+def test_a_search_with_too_many_matches_asks_for_more_letters(app, client, auth, world, make_client):
+    """Past the count cap the list says "more than" and still pages; at the cap it counts exactly."""
+    app.config.update(CLIENTS_PER_PAGE=5, SEARCH_COUNT_CAP=10)
+    for n in range(11):
+        make_client(world.practice, world.therapist, first_name=f"Person{n:02d}", last_name=f"Zed{n:02d}")
+    auth.login(world.therapist.email)
+    wide = client.get("/clients/", query_string={"q": "zed"}).get_data(as_text=True)  # 11 matches
+    assert "More than 10 clients match “zed”. Type more of the name or e-mail to narrow the list." in wide
+    assert "Zed00, Person00" in wide and "<span>Page 1</span>" in wide and 'rel="next"' in wide
+    assert "Zed05, Person05" in client.get("/clients/", query_string={"q": "zed", "page": 2}).get_data(as_text=True)
+    at_cap = client.get("/clients/", query_string={"q": "zed0"}).get_data(as_text=True)  # Zed00 to Zed09
+    assert "10 clients matching “zed0”" in at_cap and "Page 1 of 2" in at_cap and "More than" not in at_cap
+    # Without a search the whole list is counted exactly, whatever the cap.
+    whole = client.get("/clients/").get_data(as_text=True)
+    assert "12 clients" in whole and "More than" not in whole and "Page 1 of 3" in whole
+
+
 def test_archive_and_restore(client, auth, world):
     auth.login(world.therapist.email)
     assert client.post(f"/clients/{world.record.id}/archive").status_code == 302
