@@ -79,7 +79,6 @@ class Client(db.Model):
         return f"<Client {self.id}>"
 
 
-
 class caseless(FunctionElement):
     """A name as the client list sorts it, without regard to case: lower(name), or on SQLite name COLLATE NOCASE."""
 

@@ -1,8 +1,8 @@
 """Operations on client records. They flush, never commit: the request commits once."""
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from practice.accounts.models import STAFF_ROLES, User

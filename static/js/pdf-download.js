@@ -51,8 +51,8 @@
   }
 
   function fetchPdf(trigger, url, options) {
-    var status = statusFor(trigger);
     if (trigger.getAttribute("aria-busy") === "true") { return; }  // already on its way
+    var status = statusFor(trigger);
     trigger.setAttribute("aria-busy", "true");
     show(status, BUSY, "busy");
     fetch(url, Object.assign({ credentials: "same-origin", headers: { Accept: "application/pdf" } }, options))
