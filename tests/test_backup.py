@@ -35,9 +35,12 @@ from practice.intake.models import Intake
 from practice.intake.operations import record_action
 from practice.plans.models import PlanVersion
 from practice.portal.operations import assign, create_invitation
-from tests.conftest import BACKENDS, TEST_CONFIG
+from tests.support.databases import BACKENDS, TEST_CONFIG
+from tests.support.postgres import database_name
 
-POSTGRES_TEMPLATE = "backup_demo_template"
+# Backups are made and restored by other connections and processes: every test commits for real.
+pytestmark = pytest.mark.committed
+POSTGRES_TEMPLATE = database_name("backup_demo_template")
 _numbers = count(1)
 
 
@@ -123,7 +126,7 @@ class Databases:
 
     def _new_postgres(self, options: str) -> str:
         cluster = self._request.getfixturevalue("postgres_cluster")
-        name = f"backup_test_{next(_numbers)}"
+        name = database_name(f"backup_test_{next(_numbers)}")
         _admin(cluster, f'CREATE DATABASE "{name}" {options}')
         self._created.append(name)
         return cluster.url(name)

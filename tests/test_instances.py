@@ -18,14 +18,15 @@ from sqlalchemy import func, select
 from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.handouts.models import RenderedHandout
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN_LIMIT = 4
 SHARED_SECRET_KEY = "one-secret-key-shared-by-every-instance-of-the-site"
-# Several instances share one database: they run on PostgreSQL whatever PRACTICE_TEST_BACKENDS says.
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+# Several instances share one database: they run on PostgreSQL whatever PRACTICE_TEST_BACKENDS says, with real
+# commits that the gunicorn processes see.
+pytestmark = [pytest.mark.parametrize("backend", ["postgresql"], indirect=True), pytest.mark.committed]
 
 
 class Processes:
@@ -68,11 +69,11 @@ def redis_port(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def instances(postgres_cluster, redis_port, tmp_path_factory) -> tuple[str, str]:
+def instances(worker_databases, redis_port, tmp_path_factory) -> tuple[str, str]:
     """Two app instances on different ports: same SECRET_KEY, same PostgreSQL, same Redis."""
     folder = tmp_path_factory.mktemp("instances")
     env = {**os.environ, "PRACTICE_ENV": "development", "FLASK_DEBUG": "", "SECRET_KEY": SHARED_SECRET_KEY,
-           "DATABASE_URL": postgres_cluster.url(), "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
+           "DATABASE_URL": worker_databases.committed("postgresql").url, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
            "LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute", "MAIL_OUTBOX_DIR": str(folder / "outbox"),
            # Behind one proxy every instance prints the same portal address on handouts (part of the cache key).
            "PORTAL_URL": "https://clinic.example/me"}

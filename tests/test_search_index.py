@@ -14,11 +14,12 @@ from practice import create_app
 from practice.clients.models import Client
 from practice.clients.operations import search_clients
 from practice.extensions import db
-from tests.conftest import BACKENDS, TEST_CONFIG
+from tests.support.databases import BACKENDS, TEST_CONFIG
+from tests.support.postgres import database_name
 
 pytestmark = pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL is not among PRACTICE_TEST_BACKENDS")
 # The indexes exist only on PostgreSQL (on SQLite the migration does nothing).
-on_postgresql = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+on_postgresql = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
 TRIGRAM_INDEXES = {
     "ix_clients_first_name_trgm": "first_name",
@@ -110,7 +111,7 @@ def test_a_two_word_search_still_reads_clients_through_the_indexes(app, make_pra
 
 
 def test_downgrading_removes_the_indexes_and_upgrading_restores_them(postgres_cluster):
-    name = "search_index_migration"
+    name = database_name("search_index_migration")
     admin = postgres_cluster.url("postgres", driver=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')

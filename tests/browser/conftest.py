@@ -1,20 +1,19 @@
 """Fixtures for the browser tests: the app served by a real HTTP server on a SQLite file, and Chromium.
 
 Fixture names avoid `page`, `browser` and `context`, which the pytest-playwright plugin defines.
-The browser tests run on SQLite only, whatever PRACTICE_TEST_BACKENDS says.
+The browser tests run on SQLite only, whatever PRACTICE_TEST_BACKENDS says, with real commits (the server's
+threads use their own connections), so every module is marked `committed`.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
 
-from practice import create_app
 from practice.cli import seed_demo
 from practice.extensions import db
-from tests.conftest import TEST_CONFIG, _empty_tables, _migrated
+from tests.support.databases import build_app
 from tests.support.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,38 +24,28 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def browser_database_url(sqlite_url) -> str:
-    """The session's SQLite file, migrated (shared with the request tests' SQLite backend)."""
-    if sqlite_url not in _migrated:
-        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": sqlite_url})
-        with app.app_context():
-            upgrade()
-            db.engine.dispose()
-        _migrated.add(sqlite_url)
-    return sqlite_url
+@pytest.fixture(scope="session")
+def browser_app(worker_databases):
+    """The app the browser tests serve, on this worker's committed SQLite database, built once."""
+    # CSRF is on, as in production: the browser submits the real forms with their tokens.
+    return build_app(worker_databases.committed("sqlite").url, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture
-def live_server(browser_database_url, tmp_path):
+def live_server(browser_app, worker_databases, tmp_path):
     """The app with the demo practice, served over HTTP; the tables are emptied afterwards."""
-    # CSRF is on, as in production: the browser submits the real forms with their tokens. E-mails go to the
-    # test's own outbox, never into the checkout's instance folder.
-    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": browser_database_url,
-                      "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")})
-    with app.app_context():
+    # E-mails go to the test's own outbox, never into the checkout's instance folder.
+    browser_app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "outbox")
+    with browser_app.app_context():
         seed_demo()
         db.session.commit()
         db.session.remove()
-    server = LiveServer(app).start()
+    server = LiveServer(browser_app).start()
     try:
         yield server
     finally:
         server.stop()
-        with app.app_context():
-            db.session.remove()
-            _empty_tables(browser_database_url)
-            db.engine.dispose()
+        worker_databases.committed("sqlite").empty_tables()
 
 
 @pytest.fixture(scope="session")

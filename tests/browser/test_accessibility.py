@@ -34,7 +34,7 @@ from practice.portal.demo import demo_answers
 from practice.portal.operations import assign, create_invitation, home_plan, save_log
 from tests.browser.conftest import DESKTOP, PHONE, log_in, new_watched_page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from practice.cli import DEMO_LOGINS
 from tests.browser.conftest import DESKTOP, PHONE
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 THERAPIST = next(login for login in DEMO_LOGINS if login[1] == "theo@demo.example")
 NEW_CLIENT = {"first": "Marguerite", "last": "Ashdown-Whitfield", "born": "1984-03-27",

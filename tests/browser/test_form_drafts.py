@@ -19,7 +19,7 @@ from practice.clients.models import Client
 from practice.extensions import db
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 THEO = ("theo@demo.example", "willow-theo-demo")
 REASON = "Stiff lower back after a weekend of gardening"

@@ -5,7 +5,7 @@ import pytest
 
 from practice.intake import screening
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 FOCUSED = "() => { const e = document.activeElement; return [e.name || '', e.getAttribute('aria-label') || '', " \
           "e.textContent.trim(), e.type || ''] }"

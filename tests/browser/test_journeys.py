@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from practice.cli import DEMO_LOGINS
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 OWNER = next(login for login in DEMO_LOGINS if login[3] == "owner")
 NEW_THERAPIST = {"name": "Nadia Okafor", "email": "nadia@demo.example", "temporary": "first-day-lantern-91",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 
 def test_build_override_activate_and_version_a_plan(live_server, chromium_page, screenshot_dir):

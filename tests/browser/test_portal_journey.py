@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from practice.cli import DEMO_CLIENT_LOGIN, DEMO_LOGINS
 from tests.browser.conftest import PHONE, log_in, new_watched_page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 OWNER = next(login for login in DEMO_LOGINS if login[3] == "owner")  # Hugo is Tara's client; the owner sees all
 HUGO = {"name": "Hugo Ivanov", "row": "Ivanov, Hugo", "email": "hugo@example.com"}

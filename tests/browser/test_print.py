@@ -13,7 +13,7 @@ from practice.extensions import db
 from practice.intake.models import Intake
 from tests.browser.conftest import SCREENSHOTS, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 PRINTS = SCREENSHOTS.parent / "print"
 CHROME = ["header.site-header", "footer.site-footer", "nav"]

@@ -1,7 +1,8 @@
 """Fixtures for the concurrency tests: the app with CSRF on, served by a threaded HTTP server.
 
-The database comes from `database_url` (tests/conftest.py): a migrated SQLite *file* and a PostgreSQL database,
-so the server's threads and the test see the same data. Tables are emptied after each test by `make_app`.
+Every test here is marked `committed`: the database is this worker's committed one (a SQLite *file* and a
+PostgreSQL database, see tests/support/databases.py), so the server's threads and the test see the same data.
+Its tables are emptied after each test.
 """
 from __future__ import annotations
 

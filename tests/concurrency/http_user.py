@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 
 # Long enough for 20 queued writers behind SQLite's write lock, short enough that a hang fails the test.
 REQUEST_TIMEOUT_SECONDS = 30

@@ -22,7 +22,7 @@ from tests.concurrency.at_once import at_once
 from tests.concurrency.http_user import Form, HttpUser, Timed, text_of
 from tests.concurrency.rendezvous import WritesHeldUntilBothRead
 
-pytestmark = pytest.mark.concurrency
+pytestmark = [pytest.mark.concurrency, pytest.mark.committed]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from tests.concurrency.at_once import Run, at_once
 from tests.concurrency.conftest import FIGURES
 from tests.concurrency.http_user import Timed, text_of
 
-pytestmark = pytest.mark.concurrency
+pytestmark = [pytest.mark.concurrency, pytest.mark.committed]
 
 WRITERS = 20
 

@@ -36,7 +36,7 @@ from practice.portal.forms import AcceptInvitationForm, AssignForm, HomeLogForm,
 from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING, Assignment, HomeLog, Invitation
 from practice.portal.operations import assign, create_invitation, find_invitation, home_plan
 from practice.portal.warning_signs import WARNING_SIGNS
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 from tests.fuzz import strategies as fuzz
 from tests.fuzz.snapshot import Changes
 from tests.fuzz.strategies import FieldFuzz, Later, Reference

@@ -32,7 +32,7 @@ from practice.library.operations import create_item
 from practice.plans.operations import create_plan
 from practice.plans.session_operations import create_note
 from practice.portal.operations import create_invitation
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 from tests.fuzz import snapshot
 from tests.fuzz.forms_table import FORMS, FormFuzz, Outcome, Same
 from tests.fuzz.strategies import Example, Later, examples

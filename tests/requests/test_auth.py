@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from practice.audit.models import AuditEvent
 from practice.extensions import db
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 
 FAILED = "do not match an active account"
 

@@ -32,7 +32,7 @@ from practice.plans.session_operations import create_note
 from practice.portal import warning_signs
 from practice.portal.models import ASSIGNMENT_INTAKE, Assignment, HomeLog, Invitation
 from practice.portal.operations import home_plan, save_log, token_digest
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 
 NEW_PASSWORD = "a quiet river morning"
 OTHER_PASSWORD = "copper lantern harbour"

@@ -28,7 +28,7 @@ from practice.library.models import LibraryItem
 from practice.plans.models import SessionNote
 from practice.portal.models import HomeLog
 from practice.portal.operations import home_plan
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
 from tests.requests.test_access_table import ROUTES
 
@@ -587,6 +587,7 @@ class TokenInLog(AssertionError):
     """A secret was found in a log line."""
 
 
+@pytest.mark.committed  # gunicorn reads the world from the database in another process
 def test_the_production_access_log_never_holds_an_invitation_token(database_url, world, tmp_path):
     if not database_url.startswith("sqlite"):
         pytest.skip("one backend is enough for a log line")

@@ -12,7 +12,7 @@ from practice.accounts import sessions
 from practice.accounts.models import User
 from practice.audit.models import AuditEvent
 from practice.extensions import db
-from tests.conftest import PASSWORD
+from tests.support.world import PASSWORD
 
 HOUR = 3600
 
