@@ -574,7 +574,7 @@ class _Generator:
             plan = SimpleNamespace(**{**p.plan_row, "steps": steps})
             therapist = SimpleNamespace(name=p.therapist.name) if p.therapist else None
             client = SimpleNamespace(first_name=p.first_name, therapist=therapist)
-            rows.append({"plan_id": p.plan_id, "number": number, "content": snapshot(plan, client),
+            rows.append({"plan_id": p.plan_id, "number": number, "content": snapshot(plan, client).to_json(),
                          "change_summary": summary, "created_by_id": self._carer(p).id,
                          "created_at": self._at(day, 13 * 60 + 30)})
         for (p, number, day, steps, _), version_id in zip(versions, self._insert(PlanVersion, rows)):

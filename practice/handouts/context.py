@@ -9,6 +9,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from practice.plans.content import FrozenPlan, FrozenStep
+
 TRACKER_DAYS = 14
 VARIANTS = ("standard", "large")
 
@@ -37,21 +39,20 @@ class Practice:
     paper_size: str  # "A4" or "letter"
 
 
-def build_context(content: dict, *, version_number: int, saved_on: str, practice: Practice, portal_url: str,
+def build_context(plan: FrozenPlan, *, version_number: int, saved_on: str, practice: Practice, portal_url: str,
                   qr_data_uri: str, variant: str) -> dict:
     """The handout context for one frozen version."""
-    steps = [_step(step) for step in content.get("steps", [])]
     return {
-        "title": f"Home care plan for {content.get('client_first_name', '')}".strip(),
-        "client_first_name": content.get("client_first_name", ""),
-        "therapist": content.get("therapist", ""),
-        "plan_title": content.get("title", ""),
+        "title": f"Home care plan for {plan.client_first_name}".strip(),
+        "client_first_name": plan.client_first_name,
+        "therapist": plan.therapist,
+        "plan_title": plan.title,
         "version_number": version_number,
         "saved_on": saved_on,
-        "goals": content.get("goals", ""),
-        "advice_lines": [line for line in (content.get("advice") or "").splitlines() if line.strip()],
-        "professional": content.get("professional", {}),
-        "steps": steps,
+        "goals": plan.goals,
+        "advice_lines": [line for line in plan.advice.splitlines() if line.strip()],
+        "professional": plan.professional.to_json(),
+        "steps": [_step(step) for step in plan.steps],
         "tracker_days": TRACKER_DAYS,
         "stop_and_get_help": STOP_AND_GET_HELP,
         "practice": {"name": practice.name, "phone": practice.phone, "email": practice.email},
@@ -62,17 +63,17 @@ def build_context(content: dict, *, version_number: int, saved_on: str, practice
     }
 
 
-def _step(step: dict) -> dict:
-    cautions = list(step.get("cautions") or [])
-    if step.get("modification"):
-        cautions.insert(0, f"For you: {step['modification']}")
+def _step(step: FrozenStep) -> dict:
+    cautions = list(step.cautions)
+    if step.modification:
+        cautions.insert(0, f"For you: {step.modification}")
     return {
-        "name": step.get("name", ""),
-        "dose": step.get("dose", ""),
-        "instructions": list(step.get("steps") or []),
+        "name": step.name,
+        "dose": step.dose,
+        "instructions": list(step.steps),
         "cautions": cautions,
-        "note": step.get("note") or "",
-        "illustration": step.get("illustration") or "",
+        "note": step.note or "",
+        "illustration": step.illustration or "",
     }
 
 

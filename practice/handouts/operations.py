@@ -57,7 +57,7 @@ def qr_data_uri(url: str) -> str:
 def handout_context(version: PlanVersion, practice: Practice, variant: str, portal_url: str) -> dict:
     """The plain-values context of a version's handout."""
     return pure_context.build_context(
-        version.content, version_number=version.number, saved_on=version.created_at.date().isoformat(),
+        version.frozen, version_number=version.number, saved_on=version.created_at.date().isoformat(),
         practice=pure_context.Practice(practice.name, practice.phone, practice.email, practice.paper_size),
         portal_url=portal_url, qr_data_uri=qr_data_uri(portal_url), variant=variant)
 

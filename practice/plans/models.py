@@ -10,6 +10,7 @@ from practice.accounts.models import User
 from practice.database import UTCDateTime, utcnow
 from practice.extensions import db
 from practice.library.models import LibraryItem
+from practice.plans.content import FrozenPlan
 
 STATUS_DRAFT = "draft"
 STATUS_ACTIVE = "active"
@@ -117,6 +118,11 @@ class PlanVersion(db.Model):
 
     plan: Mapped[Plan] = relationship(back_populates="versions")
     created_by: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def frozen(self) -> FrozenPlan:
+        """The saved content, typed."""
+        return FrozenPlan.from_json(self.content)
 
 
 class SessionNote(db.Model):

@@ -19,6 +19,7 @@ from practice.library.models import LibraryItem
 from practice.library.operations import practice_library
 from practice.library.presenters import item_dose_text
 from practice.plans import suggest as suggestions
+from practice.plans.content import FrozenPlan, FrozenProfessional, FrozenStep
 from practice.plans.models import (
     STATUS_ACTIVE,
     STATUS_ARCHIVED,
@@ -250,7 +251,7 @@ def _freeze(plan: Plan, client: Client, actor: User, summary: str) -> PlanVersio
     plan.current_version += 1
     plan.has_unpublished_changes = False
     version = PlanVersion(plan=plan, number=plan.current_version, change_summary=summary, created_by_id=actor.id,
-                          content=snapshot(plan, client))
+                          content=snapshot(plan, client).to_json())
     db.session.add(version)
     db.session.flush()
     return version
@@ -266,28 +267,27 @@ def set_status(plan: Plan, status: str, *, actor: User) -> None:
     record_event(f"plan.{status}", target=plan, actor=actor)
 
 
-def snapshot(plan: Plan, client: Client) -> dict:
+def snapshot(plan: Plan, client: Client) -> FrozenPlan:
     """The whole plan as plain values, item texts included, so a version always shows and prints the same."""
     names = dict((t.key, t.name) for t in contraindications.TECHNIQUES)
     therapist = client.therapist
-    return {
-        "title": plan.title, "goals": plan.goals, "advice": plan.advice,
-        "client_first_name": client.first_name, "therapist": therapist.name if therapist else "",
-        "professional": {
-            "techniques": [names.get(key, key) for key in plan.techniques], "focus_areas": list(plan.focus_areas),
-            "overrides": {names.get(key, key): value["reason"] for key, value in (plan.technique_overrides or {}).items()},
-            "session_minutes": plan.session_minutes, "session_frequency": plan.session_frequency,
-            "session_count": plan.session_count,
-            "review_on": plan.review_on.isoformat() if plan.review_on else None,
-        },
-        "steps": [{
-            "name": step.item.name, "slug": step.item.slug, "kind": step.item.kind, "steps": list(step.item.steps),
-            "dose": item_dose_text(step.item, minutes=step.minutes, repetitions=step.repetitions,
-                                   pressure=step.pressure, frequency=step.frequency),
-            "cautions": list(step.item.cautions), "modification": step.modification, "note": step.note,
-            "override_reason": step.override_reason, "illustration": step.item.illustration,
-        } for step in plan.steps],
-    }
+    return FrozenPlan(
+        title=plan.title, goals=plan.goals, advice=plan.advice,
+        client_first_name=client.first_name, therapist=therapist.name if therapist else "",
+        professional=FrozenProfessional(
+            techniques=tuple(names.get(key, key) for key in plan.techniques), focus_areas=tuple(plan.focus_areas),
+            overrides={names.get(key, key): value["reason"] for key, value in (plan.technique_overrides or {}).items()},
+            session_minutes=plan.session_minutes, session_frequency=plan.session_frequency,
+            session_count=plan.session_count, review_on=plan.review_on,
+        ),
+        steps=tuple(FrozenStep(
+            name=step.item.name, slug=step.item.slug, kind=step.item.kind, steps=tuple(step.item.steps),
+            dose=item_dose_text(step.item, minutes=step.minutes, repetitions=step.repetitions,
+                                pressure=step.pressure, frequency=step.frequency),
+            cautions=tuple(step.item.cautions), modification=step.modification, note=step.note,
+            override_reason=step.override_reason, illustration=step.item.illustration,
+        ) for step in plan.steps),
+    )
 
 
 @dataclass(frozen=True)

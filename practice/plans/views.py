@@ -237,6 +237,6 @@ def version(client_id: int, plan_id: int, number: int):
     frozen = get_version_or_404(plan, number)
     record_event("plan.version_view", target=plan, detail=f"version {number}")
     db.session.commit()
-    return render_template("plans/version.html", client=client, plan=plan, version=frozen, content=frozen.content)
+    return render_template("plans/version.html", client=client, plan=plan, version=frozen, content=frozen.frozen)
 
 

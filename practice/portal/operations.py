@@ -18,6 +18,7 @@ from practice.clients.models import Client
 from practice.database import lock_latest, utcnow
 from practice.extensions import db
 from practice.intake.models import Intake
+from practice.plans.content import FrozenPlan, FrozenStep
 from practice.plans.models import STATUS_ACTIVE, Plan, PlanVersion
 from practice.portal import warning_signs
 from practice.portal.models import (
@@ -202,7 +203,13 @@ class HomePlan:
 
     plan: Plan
     version: PlanVersion
-    steps: list[tuple[int, dict]]
+    #: the published version's content
+    content: FrozenPlan
+
+    @property
+    def steps(self) -> list[tuple[int, FrozenStep]]:
+        """The home steps, numbered by their place in the whole routine."""
+        return self.content.home_steps
 
     @property
     def positions(self) -> set[int]:
@@ -212,11 +219,7 @@ class HomePlan:
     @property
     def review_on(self) -> date | None:
         """The next review date written in the version."""
-        value = (self.version.content.get("professional") or {}).get("review_on")
-        try:
-            return date.fromisoformat(value) if value else None
-        except (TypeError, ValueError):
-            return None
+        return self.content.professional.review_on
 
 
 def home_plan(client: Client) -> HomePlan | None:
@@ -230,9 +233,7 @@ def home_plan(client: Client) -> HomePlan | None:
                                                           PlanVersion.number == plan.current_version))
     if version is None:
         return None
-    steps = [(index, step) for index, step in enumerate(version.content.get("steps", []), start=1)
-             if step.get("kind") == "home"]
-    return HomePlan(plan, version, steps)
+    return HomePlan(plan, version, version.frozen)
 
 
 # --- Daily logs -------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def home():
 
 def _log_form(plan, log, formdata=None) -> HomeLogForm:
     form = HomeLogForm(formdata=formdata) if formdata is not None else HomeLogForm()
-    form.done.choices = [(position, step["name"]) for position, step in (plan.steps if plan else [])]
+    form.done.choices = [(position, step.name) for position, step in (plan.steps if plan else [])]
     if formdata is None and log is not None:
         form.done.data = list(log.done_steps or [])
         form.pain.data = str(log.pain) if log.pain is not None else None

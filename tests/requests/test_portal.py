@@ -407,7 +407,7 @@ def test_a_client_re_invited_after_an_email_change_logs_in_with_the_address_the_
 def test_the_home_page_lists_todays_routine_steps(client, world):
     login_as_client(client, world)
     page = text_of(client.get("/me"))
-    names = [step["name"] for _, step in home_plan(world.record).steps]
+    names = [step.name for _, step in home_plan(world.record).steps]
     assert names and all(name in page for name in names)
     assert f'action="/me/log/{date.today().isoformat()}"' in page
 

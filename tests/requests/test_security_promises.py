@@ -123,7 +123,7 @@ def test_posted_role_practice_and_email_are_ignored_when_accepting_an_invitation
 
 
 def test_a_client_sees_only_an_active_plan(app, world):
-    steps = [step["name"] for _, step in home_plan(world.record).steps]
+    steps = [step.name for _, step in home_plan(world.record).steps]
     portal, staff = browser(app), browser(app)
     log_in(portal, world.client_user)
     assert all(name in portal.get("/me").get_data(as_text=True) for name in steps), "the active plan is shown"
