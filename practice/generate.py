@@ -400,15 +400,16 @@ class _Generator:
             author = p.portal_user if by_client else self._carer(p)
             is_draft = p.cohort == "current" and self.rng.random() < 0.06 and not p.is_showcase
             reviewed = by_client and self.rng.random() < 0.5
-            rows.append(self._intake_row(p, 1, p.answers, p.level, age, author, is_draft, by_client, reviewed))
+            rows.append(self._intake_row(p, 1, p.answers, result.screening, age, author, is_draft, by_client,
+                                         reviewed))
             authors.append((p, author))
             if p.cohort == "past" and self.rng.random() < 0.15 and not p.is_archived:
                 later = p.start_day + timedelta(weeks=self.rng.randint(8, 30))
                 if later < self.today:
                     answers = {**p.answers, "pain_now": max(0, p.pain - 3)}
                     age_then = _age_on(p.born, later)
-                    level = assess(answers, age_then).screening.level
-                    rows.append(self._intake_row(p, 2, answers, level, age_then, self._carer(p), False, False, False,
+                    screened = assess(answers, age_then).screening
+                    rows.append(self._intake_row(p, 2, answers, screened, age_then, self._carer(p), False, False, False,
                                                  day=later))
                     authors.append((p, self._carer(p)))
         actions = []
@@ -427,14 +428,15 @@ class _Generator:
             person.last_activity = row["taken_on"]
         self._red_flag_actions(actions)
 
-    def _intake_row(self, p: Person, version: int, answers: dict, level: str, age: int, author: Actor,
-                    is_draft: bool, by_client: bool, reviewed: bool, day: date | None = None) -> dict:
+    def _intake_row(self, p: Person, version: int, answers: dict, result: screening.ScreeningResult, age: int,
+                    author: Actor, is_draft: bool, by_client: bool, reviewed: bool, day: date | None = None) -> dict:
         day = day or p.start_day
         signed = None if is_draft else self._at(day, 11 * 60)
         return {"client_id": p.id, "practice_id": self.practice_id, "version": version,
                 "kind": KIND_INITIAL if version == 1 else KIND_REASSESSMENT,
                 "source": SOURCE_CLIENT if by_client else SOURCE_THERAPIST,
-                "status": STATUS_DRAFT if is_draft else STATUS_SIGNED, "answers": answers, "screening_level": level,
+                "status": STATUS_DRAFT if is_draft else STATUS_SIGNED, "answers": answers,
+                "screening_level": result.level, "screening_result": result.to_json(),
                 "age_at_intake": age, "taken_on": day, "created_by_id": author.id,
                 "created_at": self._at(day, 10 * 60), "updated_at": self._at(day, 11 * 60),
                 "signed_by_id": None if is_draft else author.id, "signed_at": signed,

@@ -17,7 +17,6 @@ from practice.handouts import context as pure_context
 from practice.handouts.operations import handout_context, handout_html, handout_pdf, referral_pdf
 from practice.handouts.rendering import RenderError
 from practice.intake import screening
-from practice.intake.assessment import assess
 from practice.intake.views import get_intake_or_404
 from practice.plans.views import get_plan_or_404, get_version_or_404
 
@@ -89,7 +88,7 @@ def referral(client_id: int, intake_id: int):
     """The one-page referral summary for the client's doctor, when the screening found warning signs."""
     client = get_client_or_404(client_id)
     intake = get_intake_or_404(client, intake_id)
-    result = assess(intake.answers, intake.age_at_intake).screening
+    result = intake.screening
     if not result.findings:
         flash("This screening found no warning signs, so there is no referral summary to print.", "info")
         return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from practice.accounts.models import User
 from practice.database import UTCDateTime, utcnow
 from practice.extensions import db
+from practice.intake.screening import ScreeningResult
 
 KIND_INITIAL = "initial"
 KIND_REASSESSMENT = "reassessment"
@@ -42,6 +43,9 @@ class Intake(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     #: the screening level when last saved: emergency, urgent, incomplete, caution or clear
     screening_level: Mapped[str] = mapped_column(String(20))
+    #: the whole screening result when last saved (level, findings, open questions): what every page shows, so
+    #: a later change of the rules never makes a page disagree with the dashboard or with what was acted on
+    screening_result: Mapped[dict | None] = mapped_column(JSON)
     #: the client's age on the intake date, as screened
     age_at_intake: Mapped[int | None]
     taken_on: Mapped[date] = mapped_column(Date(), default=date.today)
@@ -68,6 +72,11 @@ class Intake(db.Model):
     def is_signed(self) -> bool:
         """True once signed: the version is locked."""
         return self.status == STATUS_SIGNED
+
+    @property
+    def screening(self) -> ScreeningResult:
+        """The screening result as saved with this version."""
+        return ScreeningResult.from_json(self.screening_result)
 
     @property
     def awaits_review(self) -> bool:

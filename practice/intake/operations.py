@@ -38,7 +38,8 @@ class IntakeLocked(Exception):
 
 def _screen(intake: Intake, client: Client) -> None:
     intake.age_at_intake = client.age_on(intake.taken_on)
-    intake.screening_level = assess(intake.answers, intake.age_at_intake).screening.level
+    result = assess(intake.answers, intake.age_at_intake).screening
+    intake.screening_level, intake.screening_result = result.level, result.to_json()
 
 
 def latest_intake(client_id: int) -> Intake | None:
@@ -189,7 +190,7 @@ def client_intake_summary(client: Client) -> ClientIntakeSummary:
         .options(selectinload(Intake.actions))
     ))
     latest = intakes[0] if intakes else None
-    result = assess(latest.answers, latest.age_at_intake).screening if latest else None
+    result = latest.screening if latest else None
     return ClientIntakeSummary(intakes, latest, result, needs_action(latest), score_summaries(client.id))
 
 

@@ -607,6 +607,30 @@ class ScreeningResult:
             gaps.append("the client's age")
         return f"Still open: {' and '.join(gaps)}, so the screen needs review in person before treatment."
 
+    def to_json(self) -> dict:
+        """The result as plain JSON, kept with the intake it screened."""
+        return {"level": self.level, "findings": [_finding_json(finding) for finding in self.findings],
+                "unanswered": list(self.unanswered), "declined": list(self.declined), "errors": list(self.errors)}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "ScreeningResult":
+        """A kept result; a missing or unreadable one fails closed to "incomplete", like the screen itself."""
+        try:
+            level = data["level"]
+            if level not in LEVELS:
+                raise ValueError(level)
+            findings = tuple(Finding(**{**finding, "answers": tuple(tuple(answer) for answer in finding["answers"])})
+                             for finding in data["findings"])
+            return cls(level, findings, tuple(data["unanswered"]), tuple(data["declined"]), tuple(data["errors"]))
+        except (KeyError, TypeError, ValueError):
+            return cls(INCOMPLETE, errors=("kept result",))
+
+
+def _finding_json(finding: Finding) -> dict:
+    return {"rule_id": finding.rule_id, "category": finding.category, "level": finding.level,
+            "reason": finding.reason, "action": finding.action, "source": finding.source,
+            "answers": [list(answer) for answer in finding.answers]}
+
 
 def _gaps(ctx: _Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return (unanswered, declined) keys, in question order; unknown age adds AGE_KEY."""

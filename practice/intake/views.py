@@ -123,10 +123,10 @@ def show(client_id: int, intake_id: int):
 
 
 def _render_intake(client: Client, intake: Intake, action_form: RedFlagActionForm, status: int = 200):
-    result = assess(intake.answers, intake.age_at_intake)
     stage = stage_of(intake.answers, intake.taken_on)
     return render_template(
-        "intake/show.html", client=client, intake=intake, result=result.screening, techniques=result.techniques,
+        "intake/show.html", client=client, intake=intake, result=intake.screening,
+        techniques=assess(intake.answers, intake.age_at_intake).techniques,
         stage_label=STAGE_LABELS.get(stage), action_form=action_form, needs_action=needs_action(intake),
         is_latest=latest_intake(client.id).id == intake.id,
     ), status

@@ -22,7 +22,6 @@ from practice.handouts.operations import handout_pdf
 from practice.handouts.rendering import RenderError
 from practice.handouts.views import pdf_response, portal_url
 from practice.intake import questionnaires
-from practice.intake.assessment import assess
 from practice.intake.forms import IntakeForm, decode_answers, questionnaire_form
 from practice.intake.models import SOURCE_CLIENT
 from practice.intake.operations import IntakeLocked, create_intake, record_questionnaire
@@ -271,7 +270,7 @@ def intake():
             return redirect(url_for("portal.home"))
         complete_assignment(assignment, saved.id, actor=_me())
         db.session.commit()
-        level = assess(saved.answers, saved.age_at_intake).screening.level
+        level = saved.screening.level
         return render_template("portal/intake_sent.html", level=level, advice=warning_signs.CLIENT_ADVICE,
                                headings=warning_signs.CLIENT_HEADINGS)
     status = 400 if request.method == "POST" else 200

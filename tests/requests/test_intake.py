@@ -100,6 +100,24 @@ def test_only_the_latest_intake_version_puts_a_client_on_the_attention_list(clie
     assert listed()
 
 
+def test_every_page_shows_the_screening_saved_with_the_intake_even_after_the_rules_change(
+        client, auth, world, make_client, monkeypatch):
+    """The dashboard lists the level saved with the intake; the pages show that same result, never a recomputed one."""
+    nia = _new_client(make_client, world)
+    auth.login(world.therapist.email)
+    client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "rf_night_pain": "yes", "submit_action": "sign"})
+    [intake] = _intakes(nia.id)
+    # A later release whose rules would call the same answers clear.
+    monkeypatch.setattr(screening, "screen", lambda *args, **kwargs: screening.ScreeningResult(screening.CLEAR))
+    urgent = screening.LEVEL_LABELS[screening.URGENT]
+    dashboard = client.get("/").get_data(as_text=True).split("Needs your attention")[1].split("Your clients")[0]
+    assert "Price" in dashboard and "Urgent" in dashboard
+    assert urgent in client.get(f"/clients/{nia.id}/intakes/{intake.id}").get_data(as_text=True)
+    assert urgent in client.get(f"/clients/{nia.id}").get_data(as_text=True)
+    referral = client.get(f"/clients/{nia.id}/intakes/{intake.id}/referral.pdf")
+    assert referral.status_code == 200 and referral.mimetype == "application/pdf"
+
+
 def test_an_unanswered_question_makes_it_incomplete_never_clear(client, auth, world, make_client):
     nia = _new_client(make_client, world)
     auth.login(world.therapist.email)

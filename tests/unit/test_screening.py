@@ -364,3 +364,16 @@ def test_the_rule_modules_import_no_web_or_database_code():
                    or (module.startswith("practice") and module not in ("practice.intake",)
                        and module.rsplit(".", 1)[-1] not in pure)}
         assert outside == set(), f"{name} imports {outside}"
+
+
+def test_a_kept_result_reads_back_whole():
+    """The result saved with an intake is what the pages show: every finding, answer and gap comes back."""
+    result = run({"minor_trauma": YES, "new_pain": YES, "fever": PREFER_NOT}, age=70, sex="female", osteoporosis=True)
+    assert ScreeningResult.from_json(result.to_json()) == result
+    assert ScreeningResult.from_json(run().to_json()) == run()
+
+
+@pytest.mark.parametrize("kept", [None, {}, {"level": "fine"}, {"level": CLEAR, "findings": [{"rule_id": "x"}]}])
+def test_an_unreadable_kept_result_fails_closed(kept):
+    result = ScreeningResult.from_json(kept)
+    assert result.level == INCOMPLETE and result.needs_action
