@@ -16,7 +16,7 @@ from practice.extensions import db
 from practice.plans.models import SessionNote
 from practice.portal.models import HomeLog
 from tests.concurrency.at_once import Run, at_once
-from tests.concurrency.conftest import FIGURES
+from tests.concurrency.figures import FIGURES
 from tests.concurrency.http_user import Timed, text_of
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.committed]

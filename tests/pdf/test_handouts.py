@@ -9,7 +9,8 @@ from sqlalchemy import select
 from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.handouts.models import RenderedHandout
-from tests.pdf.conftest import ALL_NO, page_count, pdf_text, poppler
+from tests.support.helpers import ALL_NO
+from tests.support.pdf import page_count, pdf_text, poppler
 
 
 def _download(client, plan, variant="standard"):

@@ -10,7 +10,7 @@ from practice.handouts.fetcher import StaticOnlyFetcher
 from practice.handouts.rendering import RenderRequest, render_in_process
 from practice.library.models import LibraryItem
 from practice.plans.operations import activate, add_step, create_plan
-from tests.pdf.conftest import pdf_text, poppler
+from tests.support.pdf import pdf_text, poppler
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 

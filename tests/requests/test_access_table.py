@@ -1,147 +1,14 @@
 """Every route × every actor → the status that actor must get. A route without a row fails the suite."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from practice.audit.models import OUTCOME_DENIED, AuditEvent
 from practice.extensions import db
 from practice.plans.models import Plan
+from tests.support.access_table import ACTORS, LOGIN, ROUTES, url_values
 
-ACTORS = ("owner", "therapist", "other_therapist", "client", "anonymous")
-
-# The URL of each endpoint, with ids of records of the first practice (assigned to "therapist").
-# `{record}` is that client record; `{colleague}` is a therapist of the same practice.
-LOGIN = 302  # anonymous users are sent to the login page
-ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
-    "accounts.login": ("GET", "/login", dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=200)),
-    "accounts.logout": ("POST", "/logout", dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=LOGIN)),
-    "accounts.password": ("GET", "/account/password",
-                          dict(owner=200, therapist=200, other_therapist=200, client=200, anonymous=LOGIN)),
-    "accounts.confirm_password": ("GET", "/account/confirm",
-                                  dict(owner=200, therapist=200, other_therapist=200, client=200, anonymous=LOGIN)),
-    "accounts.team": ("GET", "/team", dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "accounts.new_therapist": ("GET", "/team/new",
-                               dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "accounts.deactivate": ("POST", "/team/{colleague}/deactivate",
-                            dict(owner=302, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "accounts.activate": ("POST", "/team/{colleague}/activate",
-                          dict(owner=302, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "dashboard.index": ("GET", "/", dict(owner=200, therapist=200, other_therapist=200, client=302, anonymous=LOGIN)),
-    "clients.index": ("GET", "/clients/", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
-    "clients.new": ("GET", "/clients/new", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
-    "clients.show": ("GET", "/clients/{record}",
-                     dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "clients.edit": ("GET", "/clients/{record}/edit",
-                     dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "clients.export": ("GET", "/clients/{record}/export",
-                       dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "clients.export_json": ("GET", "/clients/{record}/export.json",
-                            dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "clients.export_pdf": ("GET", "/clients/{record}/export.pdf",
-                           dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "clients.archive": ("POST", "/clients/{record}/archive",
-                        dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "clients.restore": ("POST", "/clients/{record}/restore",
-                        dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "intake.new": ("GET", "/clients/{record}/intakes/new",
-                   dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "intake.edit": ("GET", "/clients/{record}/intakes/{intake}/edit",
-                    dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "intake.show": ("GET", "/clients/{record}/intakes/{intake}",
-                    dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "intake.action": ("POST", "/clients/{record}/intakes/{intake}/action",
-                      dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
-    "intake.questionnaire": ("GET", "/clients/{record}/questionnaires/startback/new",
-                             dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "library.index": ("GET", "/library/", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
-    # Seeded items are shared by every practice, so another practice's therapist sees and copies them too.
-    "library.show": ("GET", "/library/{seeded_item}",
-                     dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
-    "library.copy": ("POST", "/library/{seeded_item}/copy",
-                     dict(owner=302, therapist=302, other_therapist=302, client=403, anonymous=LOGIN)),
-    "library.new": ("GET", "/library/new", dict(owner=200, therapist=200, other_therapist=200, client=403, anonymous=LOGIN)),
-    "library.edit": ("GET", "/library/{seeded_item}/edit",
-                     dict(owner=302, therapist=302, other_therapist=302, client=403, anonymous=LOGIN)),
-    "plans.new": ("POST", "/clients/{record}/plans/new",
-                  dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.show": ("GET", "/clients/{record}/plans/{plan}",
-                   dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    # Empty posts: a form error (400), or a stale row version (409) where the form has no other field.
-    "plans.details": ("POST", "/clients/{record}/plans/{plan}/details",
-                      dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.add_step": ("POST", "/clients/{record}/plans/{plan}/steps",
-                       dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.update_step": ("POST", "/clients/{record}/plans/{plan}/steps/{step}",
-                          dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.remove_step": ("POST", "/clients/{record}/plans/{plan}/steps/{step}/remove",
-                          dict(owner=409, therapist=409, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.move_step": ("POST", "/clients/{record}/plans/{plan}/steps/{step}/move",
-                        dict(owner=409, therapist=409, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.activate": ("POST", "/clients/{record}/plans/{plan}/activate",
-                       dict(owner=409, therapist=409, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.publish": ("POST", "/clients/{record}/plans/{plan}/publish",
-                      dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.status": ("POST", "/clients/{record}/plans/{plan}/status",
-                     dict(owner=400, therapist=400, other_therapist=404, client=403, anonymous=LOGIN)),
-    "plans.version": ("GET", "/clients/{record}/plans/{plan}/versions/1",
-                      dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "sessions.new": ("GET", "/clients/{record}/sessions/new",
-                     dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "sessions.show": ("GET", "/clients/{record}/sessions/{note}",
-                      dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "sessions.edit": ("GET", "/clients/{record}/sessions/{note}/edit",
-                      dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "sessions.amend": ("POST", "/clients/{record}/sessions/{note}/amend",
-                       dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "handouts.handout": ("GET", "/clients/{record}/plans/{plan}/versions/1/handout.pdf",
-                         dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "handouts.print_view": ("GET", "/clients/{record}/plans/{plan}/versions/1/print",
-                            dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    # The world's intake is unanswered (needs review, no flag found): no summary to print, back to the intake.
-    "handouts.referral": ("GET", "/clients/{record}/intakes/{intake}/referral.pdf",
-                          dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    # The client portal: the client actor is the portal login of {record}; staff are refused with a 403.
-    "portal.home": ("GET", "/me", dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
-    "portal.log_day": ("GET", "/me/log/{today}",
-                       dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
-    "portal.history": ("GET", "/me/history",
-                       dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
-    "portal.progress": ("GET", "/me/progress",
-                        dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
-    "portal.handout": ("GET", "/me/handout.pdf",
-                       dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
-    "portal.questionnaire": ("GET", "/me/questionnaires/{assignment}",
-                             dict(owner=403, therapist=403, other_therapist=403, client=200, anonymous=LOGIN)),
-    # The record has an intake already, so no pre-visit intake is waiting: back to the home page.
-    "portal.intake": ("GET", "/me/intake",
-                      dict(owner=403, therapist=403, other_therapist=403, client=302, anonymous=LOGIN)),
-    # Whoever holds the link may open it: the token is the key.
-    "portal.accept": ("GET", "/invite/{token}",
-                      dict(owner=200, therapist=200, other_therapist=200, client=200, anonymous=200)),
-    "portal_staff.invite": ("POST", "/clients/{record}/portal/invite",
-                            dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    # Without the invitation's token there is nothing to print: an audited 404 for everyone allowed in.
-    "portal_staff.invitation_handout": ("POST", "/clients/{record}/portal/invitation-handout",
-                                        dict(owner=404, therapist=404, other_therapist=404, client=403, anonymous=LOGIN)),
-    "portal_staff.remove": ("POST", "/clients/{record}/portal/remove-access",
-                            dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "portal_staff.assign_form": ("POST", "/clients/{record}/portal/assign",
-                                 dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "portal_staff.cancel": ("POST", "/clients/{record}/portal/assignments/{assignment}/cancel",
-                            dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "portal_staff.review": ("POST", "/clients/{record}/portal/logs/{log}/review",
-                            dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "portal_staff.review_intake": ("POST", "/clients/{record}/portal/intakes/{intake}/review",
-                                   dict(owner=302, therapist=302, other_therapist=404, client=403, anonymous=LOGIN)),
-    "portal_staff.logs": ("GET", "/clients/{record}/portal/logs",
-                          dict(owner=200, therapist=200, other_therapist=404, client=403, anonymous=LOGIN)),
-    "audit.index": ("GET", "/audit/", dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-    "audit.export": ("GET", "/audit/export.csv",
-                     dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
-}
 UNTESTED = {"static"}
 
 
@@ -167,10 +34,7 @@ def test_access(client, auth, world, endpoint, method, path, actor, expected):
     user = world.actor(actor)
     if user is not None:
         assert auth.login(user.email).status_code == 302
-    url = path.format(record=world.record.id, colleague=world.colleague.id, intake=world.intake.id,
-                      plan=world.plan.id, step=world.step.id, note=world.note.id, seeded_item=world.seeded_item.id,
-                      today=date.today().isoformat(), assignment=world.assignment.id, log=world.log.id,
-                      token=world.invitation_token)
+    url = path.format(**url_values(world))
     response = client.open(url, method=method)
     assert response.status_code == expected, f"{actor} {method} {url}"
     if expected == LOGIN and actor == "anonymous" and endpoint != "accounts.login":

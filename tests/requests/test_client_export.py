@@ -16,7 +16,7 @@ from practice.intake.operations import record_questionnaire
 from practice.plans.models import Plan, PlanStep, PlanVersion, SessionAmendment, SessionNote
 from practice.plans.session_operations import amend_note, sign_note
 from practice.portal.models import Assignment, HomeLog, Invitation
-from tests.pdf.conftest import pdf_text
+from tests.support.pdf import pdf_text
 
 
 def _fill_record(world) -> None:

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from practice.audit.models import AuditEvent
 from practice.extensions import db
-from practice.intake import questionnaires, screening
+from practice.intake import questionnaires
 from practice.intake.models import Intake, RedFlagAction
+from tests.support.helpers import ALL_NO
 
-ALL_NO = {f"rf_{q.key}": "no" for q in screening.RED_FLAG_QUESTIONS}
 DESK_WORKER = {**ALL_NO, "reason": "Stiff lower back after long days at the desk", "goals": "Sit through meetings",
                "activity_1": "Sitting for an hour", "activity_1_rating": "4", "pain_areas": ["lower_back_centre"],
                "pain_now": "4", "pain_best": "2", "pain_worst": "6", "onset_date": "2026-09-01",

@@ -7,11 +7,10 @@ from sqlalchemy import select
 
 from practice.audit.models import AuditEvent
 from practice.extensions import db
-from practice.intake import screening
 from practice.library.models import LibraryItem
 from practice.plans.models import Plan, SessionNote
+from tests.support.helpers import ALL_NO
 
-ALL_NO = {f"rf_{q.key}": "no" for q in screening.RED_FLAG_QUESTIONS}
 ON_BLOOD_THINNERS = {**ALL_NO, "reason": "Lower back ache", "goals": "Walk the dog", "pain_areas": ["lower_back_centre"],
                      "medications": ["anticoagulants"], "contributors": ["posture_desk"], "submit_action": "sign"}
 

@@ -25,13 +25,13 @@ from practice.extensions import db
 from practice.handouts.models import RenderedHandout
 from practice.intake import screening
 from practice.intake.models import SOURCE_CLIENT, Intake, QuestionnaireResponse
-from practice.intake.operations import create_intake, record_action
 from practice.plans.models import Plan, PlanVersion
-from practice.plans.operations import activate, create_plan
 from practice.plans.session_operations import create_note
 from practice.portal import warning_signs
 from practice.portal.models import ASSIGNMENT_INTAKE, Assignment, HomeLog, Invitation
 from practice.portal.operations import home_plan, save_log, token_digest
+from tests.support.helpers import days_ago, login, text_of
+from tests.support.portal import backfill, client_with_plan
 from tests.support.world import PASSWORD
 
 NEW_PASSWORD = "a quiet river morning"
@@ -43,12 +43,6 @@ PAIN_POINTS = re.compile(r'class="chart chart-pain" data-points="(\d+)"')
 # --- Helpers ----------------------------------------------------------------------------------------
 
 
-def login(browser, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real form; a failed login fails the test here."""
-    response = browser.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, f"login of {email} failed"
-
-
 def login_as_client(browser, world) -> None:
     """Log in as Amira, the portal login of the world's record."""
     login(browser, world.client_user.email)
@@ -57,16 +51,6 @@ def login_as_client(browser, world) -> None:
 def login_as_therapist(browser, world) -> None:
     """Log in as Amira's therapist."""
     login(browser, world.therapist.email)
-
-
-def text_of(response) -> str:
-    """The page as text."""
-    return response.get_data(as_text=True)
-
-
-def days_ago(n: int) -> date:
-    """The day `n` days before today (negative: after today)."""
-    return date.today() - timedelta(days=n)
 
 
 def post_log(browser, day: date | str, *, done=(), pain=None, note: str = "", signs=(), **extra):
@@ -154,27 +138,6 @@ def joined(browser, staff, record) -> User:
     assert accept(browser, token).status_code == 302
     db.session.expire_all()
     return db.session.get(User, db.session.get(Client, record.id).portal_user_id)
-
-
-def client_with_plan(world, make_client, make_user, first_name: str, last_name: str):
-    """A client of the world's therapist with an active plan and a portal login (nothing logged yet)."""
-    record = make_client(world.practice, world.therapist, first_name=first_name, last_name=last_name)
-    intake = create_intake(record, {}, actor=world.therapist)
-    record_action(intake, advice="Reviewed in person", referred_to=None, acted_on=date.today(), actor=world.therapist)
-    plan = create_plan(record, intake, actor=world.therapist)
-    activate(plan, record, seen_row_version=plan.row_version, actor=world.therapist)
-    login_user = make_user(world.practice, "client", name=f"{first_name} {last_name}")
-    record.portal_user_id = login_user.id
-    db.session.commit()
-    return record
-
-
-def backfill(record, actor, scores: dict[int, int]) -> None:
-    """Write past logs directly: {days ago: pain}."""
-    for ago, pain in scores.items():
-        save_log(record, days_ago(ago), plan=home_plan(record), done=[], pain=pain, note="", signs=[], actor=actor,
-                 today=date.today(), backfill_days=30)
-    db.session.commit()
 
 
 # --- 1. Invitations ------------------------------------------------------------------------------------

@@ -28,9 +28,9 @@ from practice.library.models import LibraryItem
 from practice.plans.models import SessionNote
 from practice.portal.models import HomeLog
 from practice.portal.operations import home_plan
-from tests.support.world import PASSWORD
+from tests.support.access_table import ROUTES, url_values
 from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
-from tests.requests.test_access_table import ROUTES
+from tests.support.world import PASSWORD
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HTTPS = {"base_url": "https://localhost"}
@@ -295,13 +295,6 @@ def _database_snapshot() -> dict[str, list[tuple]]:
             for table in db.metadata.sorted_tables if table.name not in WRITTEN_BY_READS}
 
 
-def _url_values(world) -> dict:
-    return dict(record=world.record.id, colleague=world.colleague.id, intake=world.intake.id, plan=world.plan.id,
-                step=world.step.id, note=world.note.id, seeded_item=world.seeded_item.id,
-                today=date.today().isoformat(), assignment=world.assignment.id, log=world.log.id,
-                token=world.invitation_token)
-
-
 def test_no_get_request_changes_any_data(app, world):
     """Every route that answers GET, visited by the staff and the client it is for, leaves the data as it was."""
     staff, portal, anonymous = browser(app), browser(app), browser(app)
@@ -313,7 +306,7 @@ def test_no_get_request_changes_any_data(app, world):
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         assert rule.endpoint in ROUTES, f"{rule.endpoint} has no row in the access table"
-        url = ROUTES[rule.endpoint][1].format(**_url_values(world))
+        url = ROUTES[rule.endpoint][1].format(**url_values(world))
         who = portal if rule.endpoint.startswith("portal.") else anonymous if rule.endpoint == "accounts.login" \
             else staff
         response = who.get(url)
@@ -363,7 +356,7 @@ def test_every_view_of_health_information_writes_one_complete_audit_row(app, wor
     visitor = browser(app)
     log_in(visitor, actor)
     since = last_audit_id()
-    response = visitor.get(path.format(**_url_values(world)))
+    response = visitor.get(path.format(**url_values(world)))
     assert response.status_code == 200
     rows = audit_rows_after(since)
     assert [row.action for row in rows] == [action]
@@ -403,7 +396,7 @@ def test_every_change_to_health_information_writes_a_complete_audit_row(app, wor
     visitor = browser(app)
     log_in(visitor, actor)
     since = last_audit_id()
-    response = visitor.post(path.format(**_url_values(world)), data=data(world))
+    response = visitor.post(path.format(**url_values(world)), data=data(world))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     [row] = [row for row in audit_rows_after(since) if row.action == action]
     assert_complete_audit_row(row, action=action, actor=actor, client_id=world.record.id)
