@@ -18,6 +18,7 @@ from practice.intake.models import Intake, QuestionnaireResponse, RedFlagAction
 from practice.library.models import LibraryItem
 from practice.plans.models import Plan, PlanStep, PlanVersion, SessionAmendment, SessionNote
 from practice.portal.models import Assignment, HomeLog, Invitation
+from tests.support.helpers import login
 
 CLIENTS = 30
 #: made on demand when a handout is downloaded, never generated
@@ -126,9 +127,9 @@ def test_generated_records_follow_the_apps_own_rules(app):
 
 
 def _log_in(app, email: str):
+    """A new test client of `app`, logged in with a generated login."""
     browser = app.test_client()
-    response = browser.post("/login", data={"email": email, "password": GENERATED_PASSWORD})
-    assert response.status_code == 302, email
+    login(browser, email, GENERATED_PASSWORD)
     return browser
 
 

@@ -8,6 +8,7 @@ from practice.audit.models import OUTCOME_DENIED, AuditEvent
 from practice.extensions import db
 from practice.plans.models import Plan
 from tests.support.access_table import ACTORS, LOGIN, ROUTES, url_values
+from tests.support.helpers import login
 
 UNTESTED = {"static"}
 
@@ -30,10 +31,10 @@ def _denials() -> int:
 
 
 @pytest.mark.parametrize("endpoint,method,path,actor,expected", list(_cases()))
-def test_access(client, auth, world, endpoint, method, path, actor, expected):
+def test_access(client, world, endpoint, method, path, actor, expected):
     user = world.actor(actor)
     if user is not None:
-        assert auth.login(user.email).status_code == 302
+        login(client, user)
     url = path.format(**url_values(world))
     response = client.open(url, method=method)
     assert response.status_code == expected, f"{actor} {method} {url}"
@@ -51,9 +52,9 @@ def test_access(client, auth, world, endpoint, method, path, actor, expected):
     ("/clients/{other}/intakes/{other_intake}", "GET"), ("/clients/{other}/intakes/new", "POST"),
     ("/clients/{other}/questionnaires/nprs/new", "POST"),
 ])
-def test_records_out_of_reach_look_missing(client, auth, world, path, method):
+def test_records_out_of_reach_look_missing(client, world, path, method):
     """Another practice's record, a colleague's client and a missing id all answer the same 404."""
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     url = path.format(other=world.other_record.id, colleague_record=world.colleague_record.id,
                       other_intake=world.other_intake.id)
     response = client.open(url, method=method, data={"first_name": "Hacked", "last_name": "Name"})
@@ -71,9 +72,9 @@ def test_records_out_of_reach_look_missing(client, auth, world, path, method):
     ("/clients/{record}/intakes/{other_intake}/action", "POST"),
     ("/clients/{record}/questionnaires/no-such-questionnaire/new", "GET"),
 ])
-def test_an_intake_of_another_client_in_the_url_is_a_404(client, auth, world, path, method):
+def test_an_intake_of_another_client_in_the_url_is_a_404(client, world, path, method):
     """Pairing one's own client with another practice's intake id is refused and audited."""
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     url = path.format(record=world.record.id, other_intake=world.other_intake.id)
     response = client.open(url, method=method, data={"advice": "x", "acted_on": "2026-01-01", "reason": "x"})
     assert response.status_code == 404
@@ -82,9 +83,9 @@ def test_an_intake_of_another_client_in_the_url_is_a_404(client, auth, world, pa
     assert world.other_intake.answers == {} and not world.other_intake.actions
 
 
-def test_a_foreign_id_in_a_form_field_is_a_404_and_audited(client, auth, world):
+def test_a_foreign_id_in_a_form_field_is_a_404_and_audited(client, world):
     """The owner cannot assign a client to a therapist of another practice by editing the form."""
-    auth.login(world.owner.email)
+    login(client, world.owner)
     response = client.post(f"/clients/{world.record.id}/edit", data={
         "first_name": "Amira", "last_name": "Hassan", "therapist_id": str(world.other_therapist.id)})
     assert response.status_code == 404
@@ -94,16 +95,16 @@ def test_a_foreign_id_in_a_form_field_is_a_404_and_audited(client, auth, world):
     assert denial.target_type == "user" and denial.target_id == world.other_therapist.id
 
 
-def test_owner_cannot_manage_another_practices_therapist(client, auth, world):
-    auth.login(world.owner.email)
+def test_owner_cannot_manage_another_practices_therapist(client, world):
+    login(client, world.owner)
     assert client.post(f"/team/{world.other_therapist.id}/deactivate").status_code == 404
     db.session.expire_all()
     assert world.other_therapist.is_active
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999", "-3", "abc", "0"])
-def test_unusable_therapist_ids_in_the_form_never_crash(client, auth, world, value):
-    auth.login(world.owner.email)
+def test_unusable_therapist_ids_in_the_form_never_crash(client, world, value):
+    login(client, world.owner)
     response = client.post(f"/clients/{world.record.id}/edit", data={
         "first_name": "Amira", "last_name": "Hassan", "therapist_id": value})
     assert response.status_code in (302, 400, 404)
@@ -114,8 +115,8 @@ def test_unusable_therapist_ids_in_the_form_never_crash(client, auth, world, val
 @pytest.mark.parametrize("path,method", [
     ("/library/{other_item}", "GET"), ("/library/{other_item}/edit", "POST"), ("/library/{other_item}/copy", "POST"),
 ])
-def test_another_practices_own_library_items_are_out_of_reach(client, auth, world, path, method):
-    auth.login(world.therapist.email)
+def test_another_practices_own_library_items_are_out_of_reach(client, world, path, method):
+    login(client, world.therapist)
     response = client.open(path.format(other_item=world.other_item.id), method=method, data={"name": "Mine now"})
     assert response.status_code == 404
     assert world.other_item.name == "Other clinic stretch"
@@ -125,9 +126,9 @@ def test_another_practices_own_library_items_are_out_of_reach(client, auth, worl
     "/clients/{other}/plans/{plan}", "/clients/{record}/plans/{other_plan}/steps/{step}/remove",
     "/clients/{record}/plans/{plan}/steps/{foreign_step}", "/clients/{other}/sessions/{note}",
 ])
-def test_plan_and_note_ids_of_other_clients_are_404(client, auth, world, make_client, path):
+def test_plan_and_note_ids_of_other_clients_are_404(client, world, make_client, path):
     other_client = make_client(world.practice, world.colleague, first_name="Cleo", last_name="Colleague")
-    auth.login(world.owner.email)
+    login(client, world.owner)
     other_plan_response = client.post(f"/clients/{other_client.id}/intakes/new", data={"submit_action": "sign"})
     assert other_plan_response.status_code == 302
     client.post(f"/clients/{other_client.id}/plans/new")

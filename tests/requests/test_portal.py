@@ -43,16 +43,6 @@ PAIN_POINTS = re.compile(r'class="chart chart-pain" data-points="(\d+)"')
 # --- Helpers ----------------------------------------------------------------------------------------
 
 
-def login_as_client(browser, world) -> None:
-    """Log in as Amira, the portal login of the world's record."""
-    login(browser, world.client_user.email)
-
-
-def login_as_therapist(browser, world) -> None:
-    """Log in as Amira's therapist."""
-    login(browser, world.therapist.email)
-
-
 def post_log(browser, day: date | str, *, done=(), pain=None, note: str = "", signs=(), **extra):
     """Post the daily log form of `day` (a date or a raw URL part)."""
     data = {"done": [str(position) for position in done], "note": note, "signs": list(signs), **extra}
@@ -144,7 +134,7 @@ def joined(browser, staff, record) -> User:
 
 
 def test_inviting_a_client_shows_the_link_and_qr_code_and_emails_the_same_link(client, world, newcomer, outbox):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response, link, token = invite(client, newcomer)
     assert response.status_code == 200
     page = text_of(response)
@@ -165,7 +155,7 @@ def test_inviting_a_client_shows_the_link_and_qr_code_and_emails_the_same_link(c
 
 def test_a_record_without_an_email_cannot_be_invited(client, world, make_client):
     record = make_client(world.practice, world.therapist, first_name="Noemail", last_name="Person")
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{record.id}/portal/invite")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/clients/{record.id}#home-care")
     page = text_of(client.get(response.headers["Location"]))
@@ -174,7 +164,7 @@ def test_a_record_without_an_email_cannot_be_invited(client, world, make_client)
 
 
 def test_an_archived_client_cannot_be_invited(client, world, newcomer):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert client.post(f"/clients/{newcomer.id}/archive").status_code == 302
     response = client.post(f"/clients/{newcomer.id}/portal/invite", follow_redirects=True)
     assert "This client is archived. Restore the record before inviting them." in text_of(response)
@@ -182,7 +172,7 @@ def test_an_archived_client_cannot_be_invited(client, world, newcomer):
 
 
 def test_a_new_invitation_makes_the_previous_link_stop_working(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, new_token = invite(client, world.record)
     assert new_token and new_token != world.invitation_token
     old = client.get(f"/invite/{world.invitation_token}")
@@ -193,7 +183,7 @@ def test_a_new_invitation_makes_the_previous_link_stop_working(client, world):
 def test_an_email_that_is_already_someones_login_cannot_be_invited(client, world, make_client):
     record = make_client(world.practice, world.therapist, first_name="Sam", last_name="Same",
                          email=world.colleague.email.upper())
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{record.id}/portal/invite", follow_redirects=True)
     assert "This e-mail address already belongs to another account" in text_of(response)
     assert invitations_of(record) == []
@@ -203,7 +193,7 @@ def test_an_email_that_is_already_someones_login_cannot_be_invited(client, world
 
 
 def test_the_invitation_page_greets_the_client_and_names_their_login(client, world, newcomer):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, newcomer)
     visitor = client.application.test_client()
     page = text_of(visitor.get(f"/invite/{token}"))
@@ -212,7 +202,7 @@ def test_the_invitation_page_greets_the_client_and_names_their_login(client, wor
 
 def test_accepting_logs_the_client_in_and_uses_the_invitation_up(app, world, newcomer):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     response = accept(visitor, token)
     assert response.status_code == 302 and response.headers["Location"].endswith("/me")
@@ -228,7 +218,7 @@ def test_accepting_logs_the_client_in_and_uses_the_invitation_up(app, world, new
 
 def test_a_post_to_a_used_link_is_refused_and_audited(app, world, newcomer):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     accept(visitor, token)
     stranger = app.test_client()
@@ -267,7 +257,7 @@ def test_an_unknown_or_overlong_token_is_a_404(client, world, token):
     ("nadia@example.com", "nadia@example.com", "Do not use your name or e-mail address as your password."),
 ])
 def test_a_refused_password_keeps_the_invitation_pending(client, world, newcomer, password, confirm, message):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, newcomer)
     visitor = client.application.test_client()
     response = accept(visitor, token, password=password, confirm=confirm)
@@ -280,7 +270,7 @@ def test_a_refused_password_keeps_the_invitation_pending(client, world, newcomer
 
 
 def test_accepting_in_a_browser_where_the_therapist_was_logged_in_replaces_that_session(client, world, newcomer):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, newcomer)
     assert accept(client, token).status_code == 302
     assert "Hello, Nadia" in text_of(client.get("/me"))
@@ -293,9 +283,9 @@ def test_accepting_in_a_browser_where_the_therapist_was_logged_in_replaces_that_
 
 def test_removing_portal_access_ends_the_clients_session_at_once(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     assert portal.get("/me").status_code == 200
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/remove-access", follow_redirects=True)
     assert "Amira can no longer log in." in text_of(response)
     after = portal.get("/me")
@@ -310,9 +300,9 @@ def test_removing_portal_access_ends_the_clients_session_at_once(app, world):
 
 def test_archiving_the_record_ends_the_clients_session(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     assert portal.get("/me").status_code == 200
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     assert staff.post(f"/clients/{world.record.id}/archive").status_code == 302
     after = portal.get("/me")
     assert after.status_code == 302 and "/login" in after.headers["Location"]
@@ -321,7 +311,7 @@ def test_archiving_the_record_ends_the_clients_session(app, world):
 
 def test_archiving_a_client_who_has_not_joined_yet_ends_their_invitation(app, world, newcomer):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     staff.post(f"/clients/{newcomer.id}/archive")
     response = accept(visitor, token)
@@ -331,7 +321,7 @@ def test_archiving_a_client_who_has_not_joined_yet_ends_their_invitation(app, wo
 
 def test_a_new_invitation_after_removal_gives_access_back_to_the_same_login(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     staff.post(f"/clients/{world.record.id}/portal/remove-access")
     _, _, token = invite(staff, world.record)
     assert accept(portal, token).status_code == 302
@@ -343,14 +333,14 @@ def test_a_new_invitation_after_removal_gives_access_back_to_the_same_login(app,
     # The new password works from another browser; the old one no longer does.
     elsewhere = app.test_client()
     assert elsewhere.post("/login", data={"email": world.client_user.email, "password": PASSWORD}).status_code == 400
-    login(elsewhere, world.client_user.email, NEW_PASSWORD)
+    login(elsewhere, world.client_user, NEW_PASSWORD)
     assert elsewhere.get("/me").status_code == 200
 
 
 def test_a_client_re_invited_after_an_email_change_logs_in_with_the_address_the_invitation_named(
         app, world, newcomer):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     joined(portal, staff, newcomer)
     staff.post(f"/clients/{newcomer.id}/portal/remove-access")
     update_client(db.session.get(Client, newcomer.id), {"email": "nadia.new@example.com"}, actor=world.therapist)
@@ -368,7 +358,7 @@ def test_a_client_re_invited_after_an_email_change_logs_in_with_the_address_the_
 
 
 def test_the_home_page_lists_todays_routine_steps(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     page = text_of(client.get("/me"))
     names = [step["name"] for _, step in home_plan(world.record).steps]
     assert names and all(name in page for name in names)
@@ -376,7 +366,7 @@ def test_the_home_page_lists_todays_routine_steps(client, world):
 
 
 def test_logging_today_saves_one_row_and_saving_again_updates_it(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), done=[1, 3], pain=3, note="Stiff in the morning")
     assert response.status_code == 302 and response.headers["Location"].endswith("/me")
     assert "Saved your log for today. Thank you!" in text_of(client.get("/me"))
@@ -390,7 +380,7 @@ def test_logging_today_saves_one_row_and_saving_again_updates_it(client, world):
 
 
 def test_a_day_up_to_a_week_back_can_be_filled_in_late(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     assert client.get(f"/me/log/{days_ago(7).isoformat()}").status_code == 200
     response = post_log(client, days_ago(7), done=[2], pain=5)
     assert response.status_code == 302 and response.headers["Location"].endswith("/me/history")
@@ -402,7 +392,7 @@ def test_a_day_up_to_a_week_back_can_be_filled_in_late(client, world):
     (-1, "That day has not happened yet."),
 ])
 def test_days_outside_the_week_cannot_be_logged(client, world, ago, message):
-    login_as_client(client, world)
+    login(client, world.client_user)
     before = [(log.id, log.logged_on) for log in logs_of(world.record)]
     response = post_log(client, days_ago(ago), done=[1], pain=2)
     assert response.status_code == 302 and response.headers["Location"].endswith("/me/history")
@@ -412,7 +402,7 @@ def test_days_outside_the_week_cannot_be_logged(client, world, ago, message):
 
 @pytest.mark.parametrize("step", ["999", "0", "-1", "9" * 30])
 def test_a_step_outside_the_routine_is_a_404_and_audited(client, world, step):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), done=["1", step], pain=2)
     assert response.status_code == 404
     assert all(log.logged_on != date.today() for log in logs_of(world.record))
@@ -430,7 +420,7 @@ def test_a_step_outside_the_routine_is_a_404_and_audited(client, world, step):
     ({"done": ["abc"]}, "could not be coerced"),
 ])
 def test_bad_log_values_are_refused_with_a_message(client, world, fields, message):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), **{"done": [1], **fields})
     assert response.status_code == 400
     assert message.lower() in text_of(response).lower()
@@ -439,7 +429,7 @@ def test_bad_log_values_are_refused_with_a_message(client, world, fields, messag
 
 @pytest.mark.parametrize("day", ["2026-13-45", "not-a-date", "2026-02-30", "0000-00-00", "9" * 300])
 def test_a_malformed_day_in_the_url_is_a_404(client, world, day):
-    login_as_client(client, world)
+    login(client, world.client_user)
     assert client.get(f"/me/log/{day}").status_code == 404
     assert post_log(client, day, pain=2).status_code == 404
 
@@ -448,7 +438,7 @@ def test_a_malformed_day_in_the_url_is_a_404(client, world, day):
 
 
 def test_an_emergency_warning_sign_tells_the_client_to_get_help_now(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), pain=6, signs=["saddle_numbness"])
     assert response.status_code == 302 and response.headers["Location"].endswith("/me#warning")
     page = text_of(client.get("/me"))
@@ -459,7 +449,7 @@ def test_an_emergency_warning_sign_tells_the_client_to_get_help_now(client, worl
 
 
 def test_a_fever_alone_tells_the_client_to_see_their_doctor_soon(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     post_log(client, date.today(), signs=["fever"])
     page = text_of(client.get("/me"))
     assert "See your doctor soon" in page and "Get medical help now" not in page
@@ -468,10 +458,10 @@ def test_a_fever_alone_tells_the_client_to_see_their_doctor_soon(client, world):
 
 def test_the_therapist_sees_reported_warning_signs_and_reviews_them(app, world):
     portal, staff = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     post_log(portal, date.today(), signs=["saddle_numbness"], note="Numb since lunch")
     [log] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     row = attention_row(text_of(staff.get("/")), "Amira Hassan")
     assert "Reported warning signs (emergency)" in row
     client_page = text_of(staff.get(f"/clients/{world.record.id}"))
@@ -495,10 +485,10 @@ def test_the_therapist_sees_reported_warning_signs_and_reviews_them(app, world):
 
 def test_a_review_without_a_note_changes_nothing(app, world):
     portal, staff = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     post_log(portal, date.today(), signs=["saddle_numbness"])
     [log] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/logs/{log.id}/review", data={"note": "   "})
     assert response.status_code == 302
     assert "Say briefly what you did" in text_of(staff.get(response.headers["Location"]))
@@ -512,14 +502,14 @@ def test_every_warning_the_dashboard_lists_can_be_reviewed_from_the_client_page(
     old = save_log(world.record, days_ago(100), plan=home_plan(world.record), done=[], pain=7, note="",
                    signs=["saddle_numbness"], actor=world.client_user, today=date.today(), backfill_days=120)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert "Reported warning signs (emergency)" in attention_row(text_of(client.get("/")), "Amira Hassan")
     page = text_of(client.get(f"/clients/{world.record.id}"))
     assert f'action="/clients/{world.record.id}/portal/logs/{old.id}/review"' in page
 
 
 def test_a_therapist_cannot_review_another_clients_log(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{world.record.id}/portal/logs/{world.other_log.id}/review",
                            data={"note": "Looked at it"})
     assert response.status_code == 404
@@ -531,9 +521,9 @@ def test_a_therapist_cannot_review_another_clients_log(client, world):
 
 def test_a_clients_note_is_shown_escaped_to_the_therapist(app, world):
     portal, staff = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     post_log(portal, date.today(), pain=3, note="<script>alert(1)</script>", signs=["fever"])
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     for path in (f"/clients/{world.record.id}", f"/clients/{world.record.id}/portal/logs"):
         page = text_of(staff.get(path))
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
@@ -543,7 +533,7 @@ def test_a_clients_note_is_shown_escaped_to_the_therapist(app, world):
 
 
 def test_answering_a_requested_questionnaire_sends_it_to_the_therapist(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     url = f"/me/questionnaires/{world.assignment.id}"
     assert f'href="{url}"' in text_of(client.get("/me"))
     form = client.get(url)
@@ -565,7 +555,7 @@ def test_answering_a_requested_questionnaire_sends_it_to_the_therapist(client, w
 
 
 def test_another_clients_questionnaire_is_a_404_and_takes_no_answers(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     url = f"/me/questionnaires/{world.other_assignment.id}"
     assert client.get(url).status_code == 404
     assert client.post(url, data={"pain": "9"}).status_code == 404
@@ -581,19 +571,19 @@ def test_another_clients_questionnaire_is_a_404_and_takes_no_answers(client, wor
 
 def test_a_questionnaire_the_therapist_asks_for_appears_on_the_clients_home(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/assign", data={"kind": "rmdq"}, follow_redirects=True)
     assert "Sent to Amira&#39;s portal page." in text_of(response)
     [asked] = open_assignments_of(world.record, "rmdq")
     assert asked.assigned_by_id == world.therapist.id
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     home = text_of(portal.get("/me"))
     assert "Roland-Morris disability checklist" in home and f'href="/me/questionnaires/{asked.id}"' in home
 
 
 @pytest.mark.parametrize("kind,message", [("bogus", "Not a valid choice"), ("", "Choose something from the list.")])
 def test_an_unknown_kind_of_request_is_refused_with_a_message(client, world, kind, message):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     before = {assignment.id for assignment in open_assignments_of(world.record)}
     response = client.post(f"/clients/{world.record.id}/portal/assign", data={"kind": kind}, follow_redirects=True)
     assert message in text_of(response)
@@ -603,9 +593,9 @@ def test_an_unknown_kind_of_request_is_refused_with_a_message(client, world, kin
 
 def test_a_withdrawn_request_disappears_from_the_clients_home(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     assert "Pain rating (0-10)" in text_of(portal.get("/me"))
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/assignments/{world.assignment.id}/cancel",
                           follow_redirects=True)
     assert "Request withdrawn." in text_of(response)
@@ -616,7 +606,7 @@ def test_a_withdrawn_request_disappears_from_the_clients_home(app, world):
 
 
 def test_asking_twice_for_the_same_questionnaire_keeps_one_request(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     for _ in range(2):
         assert client.post(f"/clients/{world.record.id}/portal/assign", data={"kind": "nprs"}).status_code == 302
     assert [assignment.id for assignment in open_assignments_of(world.record, "nprs")] == [world.assignment.id]
@@ -624,16 +614,16 @@ def test_asking_twice_for_the_same_questionnaire_keeps_one_request(client, world
 
 def test_a_withdrawn_request_is_not_called_answered(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     staff.post(f"/clients/{world.record.id}/portal/assignments/{world.assignment.id}/cancel")
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     response = portal.get(f"/me/questionnaires/{world.assignment.id}", follow_redirects=True)
     assert response.status_code == 200
     assert "You have already answered this one" not in text_of(response)
 
 
 def test_a_therapist_cannot_withdraw_another_clients_request(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{world.record.id}/portal/assignments/{world.other_assignment.id}/cancel")
     assert response.status_code == 404
     db.session.expire_all()
@@ -647,7 +637,7 @@ def test_a_therapist_cannot_withdraw_another_clients_request(client, world):
 
 def test_a_new_client_fills_in_the_pre_visit_intake_and_the_therapist_reviews_it(app, world, newcomer):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     [waiting] = open_assignments_of(newcomer)
     assert waiting.kind == ASSIGNMENT_INTAKE
@@ -682,7 +672,7 @@ def test_a_new_client_fills_in_the_pre_visit_intake_and_the_therapist_reviews_it
 
 
 def test_the_intake_form_is_only_there_when_the_therapist_asked_for_it(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.get("/me/intake")
     assert response.status_code == 302 and response.headers["Location"].endswith("/me")
     assert client.post("/me/intake", data={"rf_bladder_control_loss": "yes"}).status_code == 302
@@ -698,7 +688,7 @@ def test_the_clients_pages_never_show_session_notes_other_clients_or_screening_l
     create_note(world.record, {"seen_on": date.today(), "subjective": SECRET_NOTE, "pain_before": 7,
                                "pain_after": 4}, actor=world.therapist)
     db.session.commit()
-    login_as_client(client, world)
+    login(client, world.client_user)
     post_log(client, date.today(), pain=5, signs=["saddle_numbness"])  # an emergency-level report of her own
     pages = {path: text_of(client.get(path)) for path in ("/me", "/me/history", "/me/progress")}
     assert "Hello, Amira" in pages["/me"] and "Get medical help now" in pages["/me"]
@@ -710,7 +700,7 @@ def test_the_clients_pages_never_show_session_notes_other_clients_or_screening_l
 
 
 def test_a_client_cannot_open_their_own_staff_record(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.get(f"/clients/{world.record.id}")
     assert response.status_code == 403
     assert "Better" not in text_of(response)
@@ -719,7 +709,7 @@ def test_a_client_cannot_open_their_own_staff_record(client, world):
 
 
 def test_foreign_ids_posted_with_a_log_change_nothing_else(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), pain=2, note="Mine",
                         client_id=str(world.colleague_record.id), user_id=str(world.other_client_user.id),
                         plan_version_id="999999", logged_on=days_ago(3).isoformat())
@@ -739,12 +729,12 @@ def test_the_therapist_chart_counts_home_and_session_scores_the_clients_only_hom
     create_note(world.record, {"seen_on": days_ago(2), "pain_before": 6, "pain_after": 3}, actor=world.therapist)
     backfill(world.record, world.client_user, {3: 5})  # with the world's log of yesterday: two home scores
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     staff_page = text_of(staff.get(f"/clients/{world.record.id}"))
     assert 'id="home-care"' in staff_page
     assert PAIN_POINTS.findall(staff_page) == ["4"]
     assert "pain before and after sessions" in staff_page
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     client_page = text_of(portal.get("/me/progress"))
     assert PAIN_POINTS.findall(client_page) == ["2"]
     assert "2 days logged in the last 12 weeks; latest pain 4 out of 10." in client_page
@@ -759,7 +749,7 @@ def test_the_dashboard_lists_clients_who_stopped_logging_or_whose_pain_rose(clie
     rising = client_with_plan(world, make_client, make_user, "Riley", "Rising")
     backfill(rising, rising.portal_user, {13: 3, 10: 3, 7: 3, 4: 3, 2: 3, 0: 6})
     backfill(world.record, world.client_user, {5: 4, 3: 4})  # steady, and logged yesterday (the world's log)
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page = text_of(client.get("/"))
     assert "No home log for 9 days." in attention_row(page, "Quinn Quiet")
     rising_row = attention_row(page, "Riley Rising")
@@ -772,7 +762,7 @@ def test_the_dashboard_lists_clients_who_stopped_logging_or_whose_pain_rose(clie
 def test_a_client_without_portal_access_is_not_chased_for_logs(client, world, make_client, make_user):
     quiet = client_with_plan(world, make_client, make_user, "Quinn", "Quiet")
     backfill(quiet, quiet.portal_user, {9: 3})
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert "No home log for 9 days." in attention_row(text_of(client.get("/")), "Quinn Quiet")
     client.post(f"/clients/{quiet.id}/portal/remove-access")
     assert "No home log" not in attention_row(text_of(client.get("/")), "Quinn Quiet")
@@ -783,7 +773,7 @@ def test_a_client_who_never_logged_is_listed_a_week_after_the_plan_started(clien
     for version in db.session.scalars(select(PlanVersion).join(Plan).where(Plan.client_id == record.id)):
         version.created_at = utcnow() - timedelta(days=10)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert "No home log yet, 10 days after the plan started." in attention_row(text_of(client.get("/")), "Nell Never")
 
 
@@ -791,7 +781,7 @@ def test_a_client_who_never_logged_is_listed_a_week_after_the_plan_started(clien
 
 
 def test_the_client_downloads_their_own_handout(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.get("/me/handout.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
@@ -803,7 +793,7 @@ def test_the_client_downloads_their_own_handout(client, world):
 
 
 def test_the_invitation_handout_is_made_from_the_token_and_never_cached(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page, _, token = invite(client, world.record)
     assert 'action="/clients/%d/portal/invitation-handout"' % world.record.id in text_of(page)
     cached_before = db.session.scalar(select(func.count()).select_from(RenderedHandout))
@@ -819,7 +809,7 @@ def test_the_invitation_handout_is_made_from_the_token_and_never_cached(client, 
 @pytest.mark.parametrize("which", ["wrong", "another_clients", "empty"])
 def test_the_invitation_handout_with_a_wrong_token_is_a_404(client, world, make_client, which):
     other = make_client(world.practice, world.therapist, first_name="Tess", last_name="Token", email="tess@example.com")
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, others_token = invite(client, other)
     token = {"wrong": "not-the-token", "another_clients": others_token, "empty": ""}[which]
     response = client.post(f"/clients/{world.record.id}/portal/invitation-handout", data={"token": token})
@@ -832,7 +822,7 @@ def test_the_invitation_handout_with_a_wrong_token_is_a_404(client, world, make_
 
 def test_the_invitation_handout_of_a_used_invitation_is_refused_with_a_message(app, world):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, world.record)
     accept(visitor, token)
     response = staff.post(f"/clients/{world.record.id}/portal/invitation-handout", data={"token": token},
@@ -844,7 +834,7 @@ def test_the_invitation_handout_of_a_used_invitation_is_refused_with_a_message(a
 def test_handout_file_names_are_safe_whatever_the_clients_name(client, world):
     update_client(db.session.get(Client, world.record.id), {"first_name": 'Ré"ne/../\\x;y'}, actor=world.therapist)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, world.record)
     response = client.post(f"/clients/{world.record.id}/portal/invitation-handout", data={"token": token})
     disposition = response.headers["Content-Disposition"]
@@ -904,7 +894,7 @@ def smtp(monkeypatch):
 def test_with_a_mail_server_the_invitation_goes_through_smtp(make_app, world, newcomer, smtp, outbox):
     app = make_app(MAIL_SERVER="smtp.example.test", MAIL_USERNAME="mailer", MAIL_PASSWORD="mail-secret")
     browser = app.test_client()
-    login_as_therapist(browser, world)
+    login(browser, world.therapist)
     response, link, _ = invite(browser, newcomer)
     assert response.status_code == 200
     assert "An e-mail with this link went to nadia@example.com" in text_of(response)
@@ -927,7 +917,7 @@ def test_when_the_mail_server_fails_the_invitation_still_works(make_app, world, 
     smtp.failure, smtp.fail_at = failure, stage
     app = make_app(MAIL_SERVER="smtp.example.test")
     browser = app.test_client()
-    login_as_therapist(browser, world)
+    login(browser, world.therapist)
     response, link, token = invite(browser, newcomer)
     assert response.status_code == 200
     page = text_of(response)
@@ -946,7 +936,7 @@ def test_when_the_mail_server_fails_the_invitation_still_works(make_app, world, 
 def test_a_line_break_in_the_first_name_cannot_add_mail_headers(client, world, make_client, outbox, first_name):
     record = make_client(world.practice, world.therapist, first_name=first_name, last_name="Injector",
                          email="eve@example.com")
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response, link, _ = invite(client, record)
     assert response.status_code == 200
     [path] = sorted(outbox.glob("*.eml"))
@@ -985,7 +975,7 @@ def test_a_unicode_line_separator_in_the_practice_name_does_not_break_the_invita
 
 
 def test_a_questionnaire_sent_with_no_answer_at_all_is_refused(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.post(f"/me/questionnaires/{world.assignment.id}", data={})
     assert response.status_code == 400
     assert "Answer at least one question before sending." in text_of(response)
@@ -996,7 +986,7 @@ def test_a_warning_can_be_reviewed_from_the_all_logs_page(client, world):
     log = save_log(world.record, days_ago(2), plan=home_plan(world.record), done=[], pain=6, note="",
                    signs=["fever"], actor=world.client_user, today=date.today(), backfill_days=7)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page = text_of(client.get(f"/clients/{world.record.id}/portal/logs"))
     assert "Not reviewed yet" in page
     assert f'action="/clients/{world.record.id}/portal/logs/{log.id}/review"' in page
@@ -1006,7 +996,7 @@ def test_a_new_session_note_starts_with_the_home_logs_since_the_last_visit(clien
     save_log(world.record, days_ago(0), plan=home_plan(world.record), done=[], pain=6,
              note="sore after the foam roller", signs=[], actor=world.client_user, today=date.today(), backfill_days=7)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page = text_of(client.get(f"/clients/{world.record.id}/sessions/new"))
     # The world's session note is from today, so the summary covers the last two weeks.
     assert "Home logs since" in page and "2 of 14 days logged" in page
