@@ -6,10 +6,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.handouts.models import RenderedHandout
-from tests.support.helpers import ALL_NO, login
+from tests.support.helpers import ALL_NO, audit_events, login
 from tests.support.pdf import page_count, pdf_text, poppler
 
 
@@ -75,7 +74,7 @@ def test_an_unchanged_version_is_served_from_the_cache_and_reprints_the_same(cli
     second = _download(client, plan).data
     assert first == second
     assert db.session.scalar(select(db.func.count()).select_from(RenderedHandout)) == 1
-    details = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "handout.download"))]
+    details = [e.detail for e in audit_events("handout.download")]
     assert details == ["version 1, standard", "version 1, standard, cached"]
 
 
@@ -100,7 +99,7 @@ def test_the_referral_summary_names_the_flags_the_answers_and_the_advice(client,
                      "Advised to see her GP this week", "Dr Patel", "Theo Therapist"):
         assert expected in text, expected
     poppler("pdftoppm", "-r", "40", "-png", str(path), str(pdf_dir / "referral"))
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "referral.download")).one()
+    [event] = audit_events("referral.download")
     assert event.client_id == intake.client_id
 
 

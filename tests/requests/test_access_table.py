@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import OUTCOME_DENIED, AuditEvent
+from practice.audit.models import OUTCOME_DENIED
 from practice.extensions import db
 from practice.plans.models import Plan
 from tests.support.access_table import ACTORS, LOGIN, ROUTES, url_values
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, login
 
 UNTESTED = {"static"}
 
@@ -26,10 +26,6 @@ def _cases():
             yield pytest.param(endpoint, method, path, actor, expected[actor], id=f"{endpoint}-{actor}")
 
 
-def _denials() -> int:
-    return len(db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).all())
-
-
 @pytest.mark.parametrize("endpoint,method,path,actor,expected", list(_cases()))
 def test_access(client, world, endpoint, method, path, actor, expected):
     user = world.actor(actor)
@@ -41,8 +37,7 @@ def test_access(client, world, endpoint, method, path, actor, expected):
     if expected == LOGIN and actor == "anonymous" and endpoint != "accounts.login":
         assert "/login" in response.headers["Location"]
     if expected in (403, 404):
-        db.session.expire_all()
-        assert _denials() == 1, "every refusal is audited once"
+        assert len(audit_events(outcome=OUTCOME_DENIED)) == 1, "every refusal is audited once"
 
 
 @pytest.mark.parametrize("path,method", [
@@ -62,7 +57,7 @@ def test_records_out_of_reach_look_missing(client, world, path, method):
     assert b"We could not find that page" in response.data
     db.session.expire_all()
     assert world.other_record.first_name == "Olga" and not world.other_record.is_archived
-    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).one()
+    [denial] = audit_events(outcome=OUTCOME_DENIED)
     assert denial.actor_id == world.therapist.id and denial.action == "client.access_denied"
 
 
@@ -78,7 +73,7 @@ def test_an_intake_of_another_client_in_the_url_is_a_404(client, world, path, me
     url = path.format(record=world.record.id, other_intake=world.other_intake.id)
     response = client.open(url, method=method, data={"advice": "x", "acted_on": "2026-01-01", "reason": "x"})
     assert response.status_code == 404
-    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).one()
+    [denial] = audit_events(outcome=OUTCOME_DENIED)
     assert denial.client_id == world.record.id
     assert world.other_intake.answers == {} and not world.other_intake.actions
 
@@ -91,7 +86,7 @@ def test_a_foreign_id_in_a_form_field_is_a_404_and_audited(client, world):
     assert response.status_code == 404
     db.session.expire_all()
     assert world.record.therapist_id == world.therapist.id
-    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == OUTCOME_DENIED)).one()
+    [denial] = audit_events(outcome=OUTCOME_DENIED)
     assert denial.target_type == "user" and denial.target_id == world.other_therapist.id
 
 

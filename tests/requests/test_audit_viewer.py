@@ -5,12 +5,10 @@ import csv
 import io
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
-from practice.audit.models import OUTCOME_DENIED, AuditEvent
+from practice.audit.models import OUTCOME_DENIED
 from practice.audit.operations import record_event
 from practice.extensions import db
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, login
 
 
 def rows_of(response) -> list[dict]:
@@ -55,7 +53,7 @@ def test_bad_filters_get_messages_not_errors(client, world):
 def test_another_practices_client_id_in_the_filter_is_a_404_and_audited(client, world):
     login(client, world.owner)
     assert client.get("/audit/", query_string={"client": world.other_record.id}).status_code == 404
-    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.client_denied")).one()
+    [denial] = audit_events("audit.client_denied")
     assert denial.outcome == OUTCOME_DENIED and denial.actor_id == world.owner.id
 
 
@@ -72,7 +70,7 @@ def test_csv_export_neutralises_spreadsheet_formulas_and_is_audited(client, worl
     details = {row["action"]: row["detail"] for row in rows_of(response)}
     assert details["test.formula"] == '\'=HYPERLINK("http://evil.example","click")'
     assert details["test.plus"] == "'+1+1"
-    export = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.export")).one()
+    [export] = audit_events("audit.export")
     assert export.actor_id == world.owner.id and export.detail.endswith("rows")
 
 
@@ -94,10 +92,11 @@ def test_postgresql_refuses_to_change_or_delete_audit_rows(app, world, database_
 
     if not database_url.startswith("postgresql"):
         pytest.skip("the trigger exists on PostgreSQL only")
-    event_id = db.session.scalars(select(AuditEvent.id).limit(1)).one()
+    event_id = audit_events()[0].id
     for statement in ("UPDATE audit_events SET detail = 'tampered' WHERE id = :id",
                       "DELETE FROM audit_events WHERE id = :id"):
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text(statement), {"id": event_id})
         db.session.rollback()
-    assert db.session.get(AuditEvent, event_id).detail != "tampered"
+    [event] = audit_events(id=event_id)
+    assert event.detail != "tampered"

@@ -2,28 +2,18 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
-from practice.extensions import db
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, login
 from tests.support.world import PASSWORD
 
 FAILED = "do not match an active account"
-
-
-def _actions(user=None) -> list[str]:
-    query = select(AuditEvent.action).order_by(AuditEvent.id)
-    if user is not None:
-        query = query.where(AuditEvent.actor_id == user.id)
-    return list(db.session.scalars(query))
 
 
 def test_login_lands_on_the_dashboard(client, auth, world):
     response = auth.login(world.therapist.email, follow_redirects=True)
     assert response.status_code == 200
     assert b"Good to see you, Theo" in response.data
-    assert "auth.login" in _actions(world.therapist)
+    assert "auth.login" in [event.action for event in audit_events(actor_id=world.therapist.id)]
 
 
 def test_login_ignores_email_case_and_spaces(client, auth, world):
@@ -36,7 +26,7 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, auth, worl
     assert unknown.status_code == wrong.status_code == 400
     assert FAILED in unknown.get_data(as_text=True) and FAILED in wrong.get_data(as_text=True)
     assert unknown.data.replace(b"nobody@example.com", b"") == wrong.data.replace(world.therapist.email.encode(), b"")
-    failures = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.login_failed")).all()
+    failures = audit_events("auth.login_failed")
     assert len(failures) == 2
     assert all(PASSWORD not in (event.detail or "") and "not-the-password" not in (event.detail or "")
                for event in failures)
@@ -47,7 +37,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
         auth.login(world.therapist.email, "wrong-password-here")
     response = auth.login(world.therapist.email)
     assert response.status_code == 400 and FAILED in response.get_data(as_text=True)
-    assert "auth.lockout" in _actions()
+    assert "auth.lockout" in [event.action for event in audit_events()]
 
 
 def test_login_is_throttled_per_address(make_app, world):
@@ -121,7 +111,7 @@ def test_wrong_current_password_is_refused_and_audited(client, auth, world):
     response = client.post("/account/password", data={
         "current_password": "not-my-password", "new_password": "fresh-secure-words", "confirm_password": "fresh-secure-words"})
     assert "current password is not correct" in response.get_data(as_text=True)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.password_change")).one()
+    [event] = audit_events("auth.password_change")
     assert event.outcome == "failure"
 
 

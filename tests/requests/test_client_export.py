@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import func, select
 
 from practice.accounts import sessions
-from practice.audit.models import AuditEvent
 from practice.clients import export
 from practice.extensions import db
 from practice.intake.models import Intake, QuestionnaireResponse, RedFlagAction
@@ -16,7 +15,7 @@ from practice.intake.operations import record_questionnaire
 from practice.plans.models import Plan, PlanStep, PlanVersion, SessionAmendment, SessionNote
 from practice.plans.session_operations import amend_note, sign_note
 from practice.portal.models import Assignment, HomeLog, Invitation
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, login
 from tests.support.pdf import pdf_text
 
 
@@ -98,8 +97,7 @@ def test_exports_are_audited_with_what_was_exported(client, world):
     login(client, world.owner)
     client.get(f"/clients/{world.record.id}/export")
     _export_json(client, world)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("client.export%"))
-                                .order_by(AuditEvent.id)).all()
+    events = audit_events("client.export%")
     assert [(event.action, event.actor_id, event.client_id) for event in events] == [
         ("client.export_page", world.owner.id, world.record.id), ("client.export", world.owner.id, world.record.id)]
     assert events[-1].detail.startswith("json, ") and events[-1].detail.endswith(" rows")
@@ -122,13 +120,13 @@ def test_the_export_asks_for_the_password_when_it_was_typed_long_ago(client, wor
         response = client.get(f"/clients/{world.record.id}/export{suffix}")
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/account/confirm?next=")
-    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "client.export")).all()
+    assert not audit_events("client.export")
 
 
 def test_another_practices_owner_gets_a_404_and_the_attempt_is_audited(client, world):
     login(client, world.other_owner)
     assert client.get(f"/clients/{world.record.id}/export.json").status_code == 404
-    denied = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "client.access_denied")).all()
+    denied = audit_events("client.access_denied")
     assert [event.actor_id for event in denied] == [world.other_owner.id]
 
 
@@ -149,5 +147,5 @@ def test_the_pdf_export_is_readable_and_escapes_what_people_typed(client, world,
                      "<b>bold?</b> & <script>alert(1)</script>", "Access history", "Page 1 of"):
         assert expected in text, expected
     assert "Ben's note" not in text
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "client.export")).one()
+    [event] = audit_events("client.export")
     assert event.detail == "pdf"

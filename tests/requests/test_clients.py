@@ -6,20 +6,15 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.clients.models import Client
 from practice.extensions import db
 from practice.forms import DATE_MESSAGE
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, login
 
 VALID = {"first_name": "Nora", "last_name": "Quinn", "date_of_birth": "1979-04-02", "email": "nora@example.com",
          "phone": "07700 900123", "emergency_contact_name": "Sam Quinn", "emergency_contact_phone": "07700 900124",
          "consents_to_treatment": "y", "consent_treatment_on": "2026-11-01", "consents_to_health_data": "y",
          "notes": "Prefers morning appointments."}
-
-
-def _audit(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
 def test_a_therapist_creates_a_client_assigned_to_themselves(client, world):
@@ -33,8 +28,8 @@ def test_a_therapist_creates_a_client_assigned_to_themselves(client, world):
     assert created.consent_health_data_on == date.today()  # ticked without a date: today
     page = client.get(response.headers["Location"])
     assert b"Nora Quinn" in page.data and b"Prefers morning appointments." in page.data
-    assert _audit("client.create")[-1].client_id == created.id
-    assert _audit("client.view")[-1].client_id == created.id
+    assert audit_events("client.create")[-1].client_id == created.id
+    assert audit_events("client.view")[-1].client_id == created.id
 
 
 def test_posted_practice_and_role_fields_are_ignored(client, world):
@@ -84,7 +79,7 @@ def test_editing_saves_and_audits_which_fields_changed_not_their_content(client,
                 data={"first_name": "Amira", "last_name": "Hassan-Lee", "email": "amira@example.com",
                       "notes": "Private detail"})
     assert world.record.last_name == "Hassan-Lee" and world.record.notes == "Private detail"
-    event = _audit("client.update")[0]
+    event = audit_events("client.update")[0]
     assert "last_name" in event.detail and "notes" in event.detail and "Private detail" not in event.detail
 
 
@@ -103,7 +98,7 @@ def test_the_owner_reassigns_a_client(client, world):
         "first_name": "Amira", "last_name": "Hassan", "email": "amira@example.com",
         "therapist_id": str(world.colleague.id)})
     assert world.record.therapist_id == world.colleague.id
-    assert _audit("client.reassign")[0].client_id == world.record.id
+    assert audit_events("client.reassign")[0].client_id == world.record.id
 
 
 def test_a_therapist_only_lists_their_own_clients_and_the_owner_lists_all(client, auth, world):
@@ -168,9 +163,7 @@ def test_archive_and_restore(client, world):
     assert b"Archived" in client.get(f"/clients/{world.record.id}").data
     client.post(f"/clients/{world.record.id}/restore")
     assert not world.record.is_archived
-    assert [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("client.%"))
-                                                  .order_by(AuditEvent.id))][-3:] == \
-        ["client.archive", "client.view", "client.restore"]
+    assert [e.action for e in audit_events("client.%")][-3:] == ["client.archive", "client.view", "client.restore"]
 
 
 def test_there_is_no_delete(client, world):

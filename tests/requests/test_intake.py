@@ -6,11 +6,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.intake import questionnaires
 from practice.intake.models import Intake, RedFlagAction
-from tests.support.helpers import ALL_NO, login
+from tests.support.helpers import ALL_NO, audit_events, login
 
 DESK_WORKER = {**ALL_NO, "reason": "Stiff lower back after long days at the desk", "goals": "Sit through meetings",
                "activity_1": "Sitting for an hour", "activity_1_rating": "4", "pain_areas": ["lower_back_centre"],
@@ -27,10 +26,6 @@ def _intakes(client_id):
     return list(db.session.scalars(select(Intake).where(Intake.client_id == client_id).order_by(Intake.version)))
 
 
-def _actions(name):
-    return [e for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == name))]
-
-
 def test_a_desk_worker_without_flags_is_clear(client, world, make_client):
     nia = _new_client(make_client, world, date_of_birth=date(1986, 2, 1))
     login(client, world.therapist)
@@ -43,7 +38,7 @@ def test_a_desk_worker_without_flags_is_clear(client, world, make_client):
     assert "Clear — no red flags in the answers given" in page
     assert "Lower back, centre" in page or "lower back" in page.lower()
     assert "Subacute" in page or "Acute" in page or "Chronic" in page
-    assert [e.action for e in _actions("intake.sign")] and _actions("intake.view")
+    assert [e.action for e in audit_events("intake.sign")] and audit_events("intake.view")
 
 
 def test_new_urinary_retention_shows_the_emergency_banner_everywhere(client, world, make_client):
@@ -78,7 +73,7 @@ def test_recording_the_action_is_kept_audited_and_clears_the_alert(client, world
     assert action.recorded_by_id == world.therapist.id and action.referred_to == "A&E, St Mary's"
     page = client.get(f"/clients/{nia.id}/intakes/{intake.id}").get_data(as_text=True)
     assert "Advised to go to the emergency department now" in page and "Record the action taken" not in page
-    event = [e for e in _actions("screening.action") if e.client_id == nia.id][0]
+    event = audit_events("screening.action", client_id=nia.id)[0]
     assert event.client_id == nia.id and "emergency department" not in (event.detail or "")
     dashboard = client.get("/").get_data(as_text=True)
     assert "Price" not in dashboard.split("Needs your attention")[1].split("Your clients")[0]

@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.library.models import LibraryItem
 from practice.plans.models import Plan, SessionNote
-from tests.support.helpers import ALL_NO, login
+from tests.support.helpers import ALL_NO, audit_events, login
 
 ON_BLOOD_THINNERS = {**ALL_NO, "reason": "Lower back ache", "goals": "Walk the dog", "pain_areas": ["lower_back_centre"],
                      "medications": ["anticoagulants"], "contributors": ["posture_desk"], "submit_action": "sign"}
@@ -72,7 +71,7 @@ def test_deep_tissue_on_blood_thinners_is_refused_then_allowed_with_an_override(
     assert plan.techniques == ["swedish", "deep_tissue"]
     assert plan.technique_overrides["deep_tissue"]["reason"] == "Cleared by her GP for firm work"
     assert "Cleared by her GP for firm work" in client.get(allowed.headers["Location"]).get_data(as_text=True)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.technique_override")).all()
+    events = audit_events("plan.technique_override")
     assert len(events) == 1 and events[0].client_id == nia.id and "GP" not in events[0].detail
 
 
@@ -93,7 +92,7 @@ def test_a_home_item_to_avoid_needs_an_override_reason(client, world, make_clien
     plan = _plan(nia)
     added = plan.steps[-1]
     assert added.item.slug == "knuckles-elbows" and added.override_reason == "Very light, shown in clinic"
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.step_override")).one()
+    assert len(audit_events("plan.step_override")) == 1
 
 
 def test_activation_waits_for_a_recorded_action_and_freezes_version_one(client, world, make_client):
@@ -217,7 +216,7 @@ def test_session_notes_lock_when_signed_and_take_dated_amendments(client, world)
     client.post(f"/clients/{world.record.id}/sessions/{note.id}/amend", data={"text": "Pain after was 4, not 3"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Slept better" in page and "Pain after was 4, not 3" in page and "Changed" not in page
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.client_id == world.record.id)).all()
+    actions = [event.action for event in audit_events(client_id=world.record.id)]
     assert {"session.create", "session.sign", "session.amend", "session.view"} <= set(actions)
     client_page = client.get(f"/clients/{world.record.id}").get_data(as_text=True)
     assert "pain 6 → 3" in client_page

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from practice.accounts.models import User
-from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE, OUTCOME_SUCCESS, AuditEvent
+from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE, OUTCOME_SUCCESS
 from practice.clients.models import Client
 from practice.clients.operations import update_client
 from practice.database import utcnow
@@ -30,7 +30,7 @@ from practice.plans.session_operations import create_note
 from practice.portal import warning_signs
 from practice.portal.models import ASSIGNMENT_INTAKE, Assignment, HomeLog, Invitation
 from practice.portal.operations import home_plan, save_log, token_digest
-from tests.support.helpers import days_ago, login, text_of
+from tests.support.helpers import audit_events, days_ago, login, text_of
 from tests.support.portal import backfill, client_with_plan
 from tests.support.world import PASSWORD
 
@@ -64,15 +64,6 @@ def accept(browser, token: str, password: str = NEW_PASSWORD, confirm: str | Non
     """Post the set-a-password form of an invitation."""
     return browser.post(f"/invite/{token}", data={"password": password,
                                                   "confirm_password": password if confirm is None else confirm})
-
-
-def events(action: str, **where) -> list[AuditEvent]:
-    """Audit events of `action` (optionally filtered by columns), oldest first."""
-    db.session.expire_all()
-    query = select(AuditEvent).where(AuditEvent.action == action)
-    for column, value in where.items():
-        query = query.where(getattr(AuditEvent, column) == value)
-    return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
 def logs_of(record) -> list[HomeLog]:
@@ -148,8 +139,8 @@ def test_inviting_a_client_shows_the_link_and_qr_code_and_emails_the_same_link(c
     assert invitation.token_hash == token_digest(token) and invitation.email == "nadia@example.com"
     stored = " ".join(str(value) for value in vars(invitation).values())
     assert token not in stored, "only a hash of the token is kept"
-    assert all(token not in (event.detail or "") for event in db.session.scalars(select(AuditEvent)))
-    [audited] = events("portal.invite", client_id=newcomer.id)
+    assert all(token not in (event.detail or "") for event in audit_events())
+    [audited] = audit_events("portal.invite", client_id=newcomer.id)
     assert audited.actor_id == world.therapist.id and audited.outcome == OUTCOME_SUCCESS
 
 
@@ -160,7 +151,7 @@ def test_a_record_without_an_email_cannot_be_invited(client, world, make_client)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/clients/{record.id}#home-care")
     page = text_of(client.get(response.headers["Location"]))
     assert "Add the client&#39;s e-mail address to their record first" in page
-    assert invitations_of(record) == [] and events("portal.invite", client_id=record.id) == []
+    assert invitations_of(record) == [] and audit_events("portal.invite", client_id=record.id) == []
 
 
 def test_an_archived_client_cannot_be_invited(client, world, newcomer):
@@ -224,7 +215,7 @@ def test_a_post_to_a_used_link_is_refused_and_audited(app, world, newcomer):
     stranger = app.test_client()
     response = accept(stranger, token, password=OTHER_PASSWORD)
     assert response.status_code == 410 and "already been used" in text_of(response)
-    [refused] = events("portal.invitation_refused", client_id=newcomer.id)
+    [refused] = audit_events("portal.invitation_refused", client_id=newcomer.id)
     assert refused.outcome == OUTCOME_DENIED and refused.detail == "used"
     # The password stayed the one chosen first.
     stranger.post("/login", data={"email": "nadia@example.com", "password": OTHER_PASSWORD})
@@ -239,7 +230,7 @@ def test_an_expired_invitation_is_refused(client, world):
         assert response.status_code == 410 and "This invitation has expired" in text_of(response)
     db.session.expire_all()
     assert world.invitation.used_at is None
-    [refused] = events("portal.invitation_refused")
+    [refused] = audit_events("portal.invitation_refused")
     assert refused.outcome == OUTCOME_DENIED and refused.detail == "expired" and refused.client_id == world.record.id
 
 
@@ -294,7 +285,7 @@ def test_removing_portal_access_ends_the_clients_session_at_once(app, world):
     db.session.expire_all()
     assert not world.client_user.is_active
     assert world.invitation.revoked_at is not None, "the pending invitation stopped working too"
-    [removed] = events("portal.access_remove", client_id=world.record.id)
+    [removed] = audit_events("portal.access_remove", client_id=world.record.id)
     assert removed.actor_id == world.therapist.id
 
 
@@ -375,8 +366,8 @@ def test_logging_today_saves_one_row_and_saving_again_updates_it(client, world):
     assert post_log(client, date.today(), done=[2], pain=2, note="Easier").status_code == 302
     todays = [log for log in logs_of(world.record) if log.logged_on == date.today()]
     assert [(log.id, log.done_steps, log.pain, log.note) for log in todays] == [(saved.id, [2], 2, "Easier")]
-    assert len(events("home_log.create", client_id=world.record.id, actor_id=world.client_user.id)) == 2  # + world
-    assert len(events("home_log.update", client_id=world.record.id)) == 1
+    assert len(audit_events("home_log.create", client_id=world.record.id, actor_id=world.client_user.id)) == 2  # + world
+    assert len(audit_events("home_log.update", client_id=world.record.id)) == 1
 
 
 def test_a_day_up_to_a_week_back_can_be_filled_in_late(client, world):
@@ -406,7 +397,7 @@ def test_a_step_outside_the_routine_is_a_404_and_audited(client, world, step):
     response = post_log(client, date.today(), done=["1", step], pain=2)
     assert response.status_code == 404
     assert all(log.logged_on != date.today() for log in logs_of(world.record))
-    [denied] = events("home_log.foreign_step")
+    [denied] = audit_events("home_log.foreign_step")
     assert denied.outcome == OUTCOME_DENIED and denied.actor_id == world.client_user.id
     assert denied.client_id == world.record.id and step in denied.detail
 
@@ -479,7 +470,7 @@ def test_the_therapist_sees_reported_warning_signs_and_reviews_them(app, world):
     assert "Get medical help now" not in text_of(portal.get("/me"))
     db.session.expire_all()
     assert log.review_note == "Called her, advised A&E" and log.reviewed_by_id == world.therapist.id
-    [reviewed] = events("home_log.review", client_id=world.record.id)
+    [reviewed] = audit_events("home_log.review", client_id=world.record.id)
     assert reviewed.actor_id == world.therapist.id
 
 
@@ -493,7 +484,7 @@ def test_a_review_without_a_note_changes_nothing(app, world):
     assert response.status_code == 302
     assert "Say briefly what you did" in text_of(staff.get(response.headers["Location"]))
     db.session.expire_all()
-    assert log.reviewed_at is None and events("home_log.review") == []
+    assert log.reviewed_at is None and audit_events("home_log.review") == []
     assert "Reported warning signs" in attention_row(text_of(staff.get("/")), "Amira Hassan")
     assert "Get medical help now" in text_of(portal.get("/me"))
 
@@ -515,7 +506,7 @@ def test_a_therapist_cannot_review_another_clients_log(client, world):
     assert response.status_code == 404
     db.session.expire_all()
     assert world.other_log.reviewed_at is None and world.other_log.review_note == ""
-    [denied] = events("home_log.access_denied")
+    [denied] = audit_events("home_log.access_denied")
     assert denied.outcome == OUTCOME_DENIED and denied.actor_id == world.therapist.id
 
 
@@ -560,7 +551,7 @@ def test_another_clients_questionnaire_is_a_404_and_takes_no_answers(client, wor
     assert client.get(url).status_code == 404
     assert client.post(url, data={"pain": "9"}).status_code == 404
     assert client.get("/me/questionnaires/999999").status_code == 404
-    denials = events("portal.assignment_denied")
+    denials = audit_events("portal.assignment_denied")
     assert len(denials) == 3
     assert all(event.outcome == OUTCOME_DENIED and event.actor_id == world.client_user.id for event in denials)
     assert denials[0].target_id == world.other_assignment.id
@@ -588,7 +579,7 @@ def test_an_unknown_kind_of_request_is_refused_with_a_message(client, world, kin
     response = client.post(f"/clients/{world.record.id}/portal/assign", data={"kind": kind}, follow_redirects=True)
     assert message in text_of(response)
     assert {assignment.id for assignment in open_assignments_of(world.record)} == before
-    assert [event.detail for event in events("portal.assign", client_id=world.record.id)] == ["nprs"]  # the world's
+    assert [event.detail for event in audit_events("portal.assign", client_id=world.record.id)] == ["nprs"]  # the world's
 
 
 def test_a_withdrawn_request_disappears_from_the_clients_home(app, world):
@@ -628,7 +619,7 @@ def test_a_therapist_cannot_withdraw_another_clients_request(client, world):
     assert response.status_code == 404
     db.session.expire_all()
     assert world.other_assignment.is_open
-    [denied] = events("portal.assignment_denied")
+    [denied] = audit_events("portal.assignment_denied")
     assert denied.outcome == OUTCOME_DENIED and denied.client_id == world.record.id
 
 
@@ -667,7 +658,7 @@ def test_a_new_client_fills_in_the_pre_visit_intake_and_the_therapist_reviews_it
     row = attention_row(text_of(staff.get("/")), "Nadia Novak")
     assert "Pre-visit intake" not in row
     assert "Intake screening: Emergency" in row, "reviewing is not recording what was done about the red flag"
-    [reviewed] = events("intake.review", client_id=newcomer.id)
+    [reviewed] = audit_events("intake.review", client_id=newcomer.id)
     assert reviewed.actor_id == world.therapist.id
 
 
@@ -704,7 +695,7 @@ def test_a_client_cannot_open_their_own_staff_record(client, world):
     response = client.get(f"/clients/{world.record.id}")
     assert response.status_code == 403
     assert "Better" not in text_of(response)
-    [denied] = events("access.role_denied")
+    [denied] = audit_events("access.role_denied")
     assert denied.actor_id == world.client_user.id and denied.outcome == OUTCOME_DENIED
 
 
@@ -719,7 +710,7 @@ def test_foreign_ids_posted_with_a_log_change_nothing_else(client, world):
     assert [(log.logged_on, log.pain, log.note) for log in logs_of(world.colleague_record)] == [
         (days_ago(1), 5, "Ben's note")]
     assert [event for action in ("home_log.create", "home_log.update")
-            for event in events(action, client_id=world.colleague_record.id, actor_id=world.client_user.id)] == []
+            for event in audit_events(action, client_id=world.colleague_record.id, actor_id=world.client_user.id)] == []
 
 
 # --- 9. Progress ------------------------------------------------------------------------------------------
@@ -787,7 +778,7 @@ def test_the_client_downloads_their_own_handout(client, world):
     assert response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"] == 'attachment; filename="my-home-plan-v1.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
-    [download] = events("handout.download")
+    [download] = audit_events("handout.download")
     assert download.actor_id == world.client_user.id and download.client_id == world.record.id
     assert download.outcome == OUTCOME_SUCCESS and "by the client" in download.detail
 
@@ -802,7 +793,7 @@ def test_the_invitation_handout_is_made_from_the_token_and_never_cached(client, 
     assert response.data.startswith(b"%PDF") and response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == 'attachment; filename="home-plan-Amira-v1-invitation.pdf"'
     assert db.session.scalar(select(func.count()).select_from(RenderedHandout)) == cached_before
-    [download] = events("handout.download")
+    [download] = audit_events("handout.download")
     assert download.actor_id == world.therapist.id and "with invitation" in download.detail
 
 
@@ -814,10 +805,10 @@ def test_the_invitation_handout_with_a_wrong_token_is_a_404(client, world, make_
     token = {"wrong": "not-the-token", "another_clients": others_token, "empty": ""}[which]
     response = client.post(f"/clients/{world.record.id}/portal/invitation-handout", data={"token": token})
     assert response.status_code == 404
-    [denied] = events("portal.invitation_denied")
+    [denied] = audit_events("portal.invitation_denied")
     assert denied.outcome == OUTCOME_DENIED and denied.client_id == world.record.id
     assert denied.actor_id == world.therapist.id
-    assert events("handout.download") == []
+    assert audit_events("handout.download") == []
 
 
 def test_the_invitation_handout_of_a_used_invitation_is_refused_with_a_message(app, world):
@@ -925,7 +916,7 @@ def test_when_the_mail_server_fails_the_invitation_still_works(make_app, world, 
     assert link and 'src="data:image/svg+xml' in page
     [invitation] = invitations_of(newcomer)
     assert invitation.token_hash == token_digest(token) and invitation.revoked_at is None
-    [failed] = events("portal.invite_mail", client_id=newcomer.id)
+    [failed] = audit_events("portal.invite_mail", client_id=newcomer.id)
     assert failed.outcome == OUTCOME_FAILURE and failed.actor_id == world.therapist.id
     assert type(failure).__name__ in failed.detail and smtp.sent == []
     assert app.test_client().get(f"/invite/{token}").status_code == 200

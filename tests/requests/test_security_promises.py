@@ -30,7 +30,7 @@ from practice.portal.models import HomeLog
 from practice.portal.operations import home_plan
 from tests.support.access_table import ROUTES, url_values
 from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, last_audit_id, login
 from tests.support.world import PASSWORD
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -44,17 +44,6 @@ def browser(app, address: str = BROWSER_ADDRESS):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
     return client
-
-
-def last_audit_id() -> int:
-    """The id of the newest audit row (0 when there is none)."""
-    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
-
-
-def audit_rows_after(audit_id: int) -> list[AuditEvent]:
-    """Audit rows written after `audit_id`, oldest first."""
-    db.session.expire_all()
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > audit_id).order_by(AuditEvent.id)))
 
 
 def set_cookie_header(response, name: str) -> str:
@@ -347,7 +336,7 @@ def test_every_view_of_health_information_writes_one_complete_audit_row(app, wor
     since = last_audit_id()
     response = visitor.get(path.format(**url_values(world)))
     assert response.status_code == 200
-    rows = audit_rows_after(since)
+    rows = audit_events(after_id=since)
     assert [row.action for row in rows] == [action]
     assert_complete_audit_row(rows[0], action=action, actor=actor, client_id=world.record.id)
 
@@ -387,7 +376,7 @@ def test_every_change_to_health_information_writes_a_complete_audit_row(app, wor
     since = last_audit_id()
     response = visitor.post(path.format(**url_values(world)), data=data(world))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    [row] = [row for row in audit_rows_after(since) if row.action == action]
+    [row] = [row for row in audit_events(after_id=since) if row.action == action]
     assert_complete_audit_row(row, action=action, actor=actor, client_id=world.record.id)
 
 
@@ -398,7 +387,7 @@ def test_logins_logouts_and_password_changes_are_audited_with_their_address(app,
     visitor.post("/account/password", data={"current_password": PASSWORD, "new_password": "harbour-lights-at-dusk",
                                             "confirm_password": "harbour-lights-at-dusk"})
     visitor.post("/logout")
-    rows = [(row.action, row.outcome, row.actor_id, row.ip_address) for row in audit_rows_after(since)]
+    rows = [(row.action, row.outcome, row.actor_id, row.ip_address) for row in audit_events(after_id=since)]
     assert rows == [(action, OUTCOME_SUCCESS, world.therapist.id, BROWSER_ADDRESS)
                     for action in ("auth.login", "auth.password_change", "auth.logout")]
 
@@ -443,7 +432,7 @@ def _walk_through_the_app(app, world, make_client) -> list[str]:
 def test_audit_rows_and_logs_never_hold_passwords_tokens_or_note_text(app, world, make_client, caplog):
     caplog.set_level(logging.DEBUG)
     secrets = _walk_through_the_app(app, world, make_client)
-    rows = db.session.scalars(select(AuditEvent)).all()
+    rows = audit_events()
     assert {"auth.login_failed", "session.create", "session.amend", "portal.invitation_accept",
             "home_log.create", "auth.password_change"} <= {row.action for row in rows}, "the walk really happened"
     stored = "\n".join(" ".join(str(value) for value in (row.action, row.target_type, row.detail, row.ip_address,
@@ -536,7 +525,7 @@ def test_the_client_address_is_the_one_the_trusted_proxies_saw(make_app, world, 
     since = last_audit_id()
     browser(app, PROXY).post("/login", data={"email": "nobody@example.com", "password": "whatever-1"},
                              headers=headers)
-    [failed] = audit_rows_after(since)
+    [failed] = audit_events(after_id=since)
     assert failed.action == "auth.login_failed" and failed.ip_address == seen_as
 
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
-
 from practice.accounts import sessions
 from practice.accounts.models import User
-from practice.audit.models import AuditEvent
 from practice.extensions import db
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, login
 from tests.support.world import PASSWORD
 
 HOUR = 3600
@@ -21,10 +18,6 @@ HOUR = 3600
 def _move_back(client, key: str, seconds: int) -> None:
     with client.session_transaction() as session:
         session[key] = int(time.time()) - seconds
-
-
-def _events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 # Idle and absolute limits ------------------------------------------------------------------------------------
@@ -38,7 +31,7 @@ def test_a_session_left_idle_past_the_limit_ends_and_comes_back_to_the_page(clie
     login_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "logged out after a period without activity" in login_page
     assert client.get("/clients/").status_code == 302  # no longer logged in
-    expired = _events("auth.session_expired")
+    expired = audit_events("auth.session_expired")
     assert [(event.actor_id, event.detail) for event in expired] == [(world.therapist.id, sessions.REASON_IDLE)]
 
 
@@ -58,7 +51,7 @@ def test_a_busy_session_still_ends_at_the_absolute_limit(client, auth, world):
     response = client.get("/", follow_redirects=True)
     assert "Your session reached its time limit" in response.get_data(as_text=True)
     assert b'name="password"' in response.data
-    assert _events("auth.session_expired")[-1].detail == sessions.REASON_ABSOLUTE
+    assert audit_events("auth.session_expired")[-1].detail == sessions.REASON_ABSOLUTE
 
 
 def test_a_form_posted_after_the_limit_changes_nothing(client, world):
@@ -126,8 +119,8 @@ def test_a_sensitive_download_asks_for_the_password_again_then_continues(client,
     right = client.post("/account/confirm?next=/audit/export.csv", data={"password": PASSWORD})
     assert right.status_code == 302 and right.headers["Location"] == "/audit/export.csv"
     assert client.get("/audit/export.csv").headers["Content-Type"].startswith("text/csv")
-    assert [event.detail for event in _events("auth.login_failed")] == ["wrong password"]
-    assert [event.outcome for event in _events("auth.reauthenticate")] == ["success"]
+    assert [event.detail for event in audit_events("auth.login_failed")] == ["wrong password"]
+    assert [event.outcome for event in audit_events("auth.reauthenticate")] == ["success"]
 
 
 def test_a_stale_post_changes_nothing_and_returns_to_its_page(client, world):

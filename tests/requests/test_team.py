@@ -4,9 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from practice.accounts.models import User
-from practice.audit.models import AuditEvent
 from practice.extensions import db
-from tests.support.helpers import login
+from tests.support.helpers import audit_events, login
 
 
 def test_the_owner_adds_a_therapist_who_must_change_the_password(app, client, world):
@@ -17,7 +16,8 @@ def test_the_owner_adds_a_therapist_who_must_change_the_password(app, client, wo
     assert b"Nadia New" in client.get("/team").data
     nadia = db.session.scalars(select(User).where(User.email == "nadia@example.com")).one()
     assert nadia.role == "therapist" and nadia.is_password_temporary and nadia.practice_id == world.practice.id
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create")).one().target_id == nadia.id
+    [created] = audit_events("user.create")
+    assert created.target_id == nadia.id
     newcomer = app.test_client()
     login(newcomer, "nadia@example.com", "welcome-to-willow-st")
     assert newcomer.get("/").headers["Location"].endswith("/account/password")
@@ -50,6 +50,5 @@ def test_deactivate_and_reactivate_are_audited(client, world):
     assert b"Deactivated" in client.get("/team").data
     client.post(f"/team/{world.colleague.id}/activate")
     assert world.colleague.is_active
-    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == world.colleague.id,
-                                                                      AuditEvent.action.like("user.%"))))
+    actions = [event.action for event in audit_events("user.%", target_id=world.colleague.id)]
     assert actions == ["user.deactivate", "user.activate"]
