@@ -1,4 +1,4 @@
-"""Helpers every kind of request test uses: logging in through the real form, reading pages and audit rows."""
+"""Helpers the tests share: logging in through the real form, reading pages and audit rows, dates, answers."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -64,5 +64,4 @@ def audit_events(action: str | None = None, *, after_id: int = 0, **where) -> li
 
 def last_audit_id() -> int:
     """The id of the newest audit row (0 when there is none): pass it as `after_id` to see what came next."""
-    db.session.expire_all()
     return db.session.scalar(select(func.max(AuditEvent.id))) or 0
