@@ -134,7 +134,7 @@ def client(app):
 
 @pytest.fixture
 def auth(client) -> AuthActions:
-    """Login helper bound to `client`."""
+    """Log in and out as `client`, answering the responses: for tests of the login itself (others call `login`)."""
     return AuthActions(client)
 
 

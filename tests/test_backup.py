@@ -23,7 +23,6 @@ from sqlalchemy.pool import NullPool
 
 from practice import backup, create_app
 from practice.accounts.models import User
-from practice.audit.models import AuditEvent
 from practice.backup import (BackupError, DatabaseNotEmptyError, backup_database, checksum_file, compare_fingerprints,
                              database_fingerprint, restore_database, rows_in_use)
 from practice.cli import DEMO_LOGINS, DEMO_PORTAL_CLIENT_INDEX, seed_demo
@@ -36,6 +35,7 @@ from practice.intake.operations import record_action
 from practice.plans.models import PlanVersion
 from practice.portal.operations import assign, create_invitation
 from tests.support.databases import BACKENDS, TEST_CONFIG
+from tests.support.helpers import audit_events
 from tests.support.postgres import database_name
 
 # Backups are made and restored by other connections and processes: every test commits for real.
@@ -354,8 +354,7 @@ def test_commands_round_trip_undoes_changes_made_after_the_backup(databases, tmp
         assert "Changed-After-Backup" not in names and "Addition" not in names and "Hassan" in names
         assert runner.invoke(args=["verify-backup", str(path)]).exit_code == 0
 
-        audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("backup.%"))
-                                   .order_by(AuditEvent.id)).all()
+        audit = audit_events("backup.%")
         # The backup's own rows were replaced with everything else; the restore and the check after it remain.
         assert [(row.action, row.outcome, row.actor_id) for row in audit] == [
             ("backup.restore", "success", None), ("backup.verify", "success", None)]
@@ -372,12 +371,9 @@ def test_the_refused_restore_is_audited(databases, tmp_path):
     # Nothing changed but one new audit row saying the restore was refused.
     assert database_fingerprint(live, up_to_ids={"audit_events": before["audit_events"].last_id}) == before
     assert database_fingerprint(live)["audit_events"].rows == before["audit_events"].rows + 1
-    engine = create_engine(live, poolclass=NullPool)
-    with engine.connect() as connection:
-        row = connection.execute(select(AuditEvent.action, AuditEvent.outcome, AuditEvent.actor_id)
-                                 .order_by(AuditEvent.id.desc()).limit(1)).one()
-    engine.dispose()
-    assert tuple(row) == ("backup.restore", "denied", None)
+    with app_on(live):
+        newest = audit_events()[-1]
+        assert (newest.action, newest.outcome, newest.actor_id) == ("backup.restore", "denied", None)
 
 
 def test_a_damaged_backup_is_refused_by_the_restore_command(databases, tmp_path):

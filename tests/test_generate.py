@@ -18,6 +18,7 @@ from practice.intake.models import Intake, QuestionnaireResponse, RedFlagAction
 from practice.library.models import LibraryItem
 from practice.plans.models import Plan, PlanStep, PlanVersion, SessionAmendment, SessionNote
 from practice.portal.models import Assignment, HomeLog, Invitation
+from tests.support.helpers import login
 
 CLIENTS = 30
 #: made on demand when a handout is downloaded, never generated
@@ -125,10 +126,10 @@ def test_generated_records_follow_the_apps_own_rules(app):
 # --- The app on generated data ------------------------------------------------------------------------------
 
 
-def _log_in(app, email: str):
+def _logged_in_browser(app, email: str):
+    """A new test client of `app`, logged in with a generated login."""
     browser = app.test_client()
-    response = browser.post("/login", data={"email": email, "password": GENERATED_PASSWORD})
-    assert response.status_code == 302, email
+    login(browser, email, GENERATED_PASSWORD)
     return browser
 
 
@@ -139,7 +140,7 @@ def test_the_pages_work_on_generated_data(app):
     plan = db.session.scalars(select(Plan).where(Plan.practice_id == practice_id, Plan.current_version > 0)
                               .order_by(Plan.id)).first()
     record = db.session.get(Client, plan.client_id)
-    staff = _log_in(app, owner.email)
+    staff = _logged_in_browser(app, owner.email)
     assert staff.get("/").status_code == 200
     found = staff.get(f"/clients/?q={record.last_name}")
     assert found.status_code == 200 and record.first_name in found.get_data(as_text=True)
@@ -148,7 +149,7 @@ def test_the_pages_work_on_generated_data(app):
     assert staff.get(f"/clients/{record.id}/plans/{plan.id}/versions/1").status_code == 200
     therapist = db.session.scalars(select(User).where(User.practice_id == practice_id, User.role == "therapist")
                                    .order_by(User.id)).first()
-    assert _log_in(app, therapist.email).get("/").status_code == 200
+    assert _logged_in_browser(app, therapist.email).get("/").status_code == 200
     # A generated client logs in to the portal and sees the routine of their plan.
     portal_client = db.session.scalars(
         select(Client).join(Plan, Plan.client_id == Client.id)
@@ -156,7 +157,7 @@ def test_the_pages_work_on_generated_data(app):
                Plan.status == "active", Plan.current_version > 0).order_by(Client.id)).first()
     version = db.session.scalars(select(PlanVersion).join(Plan).where(Plan.client_id == portal_client.id)
                                  .order_by(PlanVersion.number.desc())).first()
-    home = _log_in(app, db.session.get(User, portal_client.portal_user_id).email).get("/me")
+    home = _logged_in_browser(app, db.session.get(User, portal_client.portal_user_id).email).get("/me")
     assert home.status_code == 200
     assert version.content["steps"][0]["name"] in home.get_data(as_text=True)
 

@@ -15,9 +15,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.handouts.models import RenderedHandout
+from tests.support.helpers import audit_events
 from tests.support.world import PASSWORD
 from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
 
@@ -150,6 +150,5 @@ def test_a_handout_rendered_by_one_instance_is_served_by_the_other_from_the_cach
     served = browser.get(f"{second}{path}", timeout=60)
     assert served.status_code == 200 and served.content == rendered.content
     assert db.session.scalar(select(func.count()).select_from(RenderedHandout)) == 1
-    downloads = list(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "handout.download")
-                                        .order_by(AuditEvent.id)))
+    downloads = [event.detail for event in audit_events("handout.download")]
     assert downloads == ["version 1, standard", "version 1, standard, cached"]

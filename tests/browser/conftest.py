@@ -9,19 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from practice.cli import seed_demo
 from practice.extensions import db
+from tests.support.browser import DESKTOP, SCREENSHOTS, new_watched_page
 from tests.support.databases import build_app
 from tests.support.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -70,31 +67,8 @@ def chromium_page(chromium_browser):
     context.close()
 
 
-def new_watched_page(browser, **context_options):
-    """A fresh context and page whose console errors (CSP violations among them) collect in `page.console_errors`."""
-    context = browser.new_context(**context_options)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(f"{message.type}: {message.text}")
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.console_errors = errors
-    return context, page
-
-
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     """test-artifacts/screenshots under the repository root (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-def log_in(page, base_url: str, email: str, password: str) -> None:
-    """Log in through the login form and wait for the page after it, stylesheet included."""
-    page.goto(f"{base_url}/login")
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Log in")
-    page.wait_for_load_state()

@@ -32,7 +32,7 @@ from practice.plans.models import Plan, SessionNote
 from practice.plans.operations import create_plan
 from practice.portal.demo import demo_answers
 from practice.portal.operations import assign, create_invitation, home_plan, save_log
-from tests.browser.conftest import DESKTOP, PHONE, log_in, new_watched_page
+from tests.support.browser import DESKTOP, PHONE, log_in, new_watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 

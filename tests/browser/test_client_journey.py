@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from practice.cli import DEMO_LOGINS
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 

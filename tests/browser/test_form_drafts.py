@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from practice.clients.models import Client
 from practice.extensions import db
-from tests.browser.conftest import log_in
+from tests.support.browser import fill_in_login, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
@@ -80,19 +80,12 @@ def _save_after_the_login_expired(page, app) -> None:
     expect(page.locator(".flashes")).to_contain_text("What you just sent was not saved.")
 
 
-def _log_in_here(page, email: str, password: str) -> None:
-    """Log in on the login page already open, keeping its next= address."""
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in", exact=True).click()
-
-
 def test_answers_typed_while_the_login_expired_come_back_after_logging_in(live_server, chromium_page, screenshot_dir):
     page, app = chromium_page, live_server.app
     form_url = _theo_types_into_graces_intake(page, live_server)
 
     _save_after_the_login_expired(page, app)
-    _log_in_here(page, *THEO)
+    fill_in_login(page, *THEO)
 
     expect(page).to_have_url(form_url)
     expect(page.locator(".draft-notice")).to_contain_text("Your unsaved answers from")
@@ -179,7 +172,7 @@ def test_someone_else_logging_in_on_the_same_tab_never_sees_the_answers(live_ser
     page, app = chromium_page, live_server.app
     form_url = _theo_types_into_graces_intake(page, live_server)
     _save_after_the_login_expired(page, app)
-    _log_in_here(page, "owner@demo.example", "willow-owner-demo")
+    fill_in_login(page, "owner@demo.example", "willow-owner-demo")
     expect(page).to_have_url(form_url)  # the owner may see Grace's record, so the form opens
     expect(page.get_by_label("Reason for the visit", exact=True)).not_to_have_value(REASON)
     expect(page.locator(".draft-notice")).to_have_count(0)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from practice.cli import DEMO_LOGINS
-from tests.browser.conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.browser import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 
 
 def test_build_override_activate_and_version_a_plan(live_server, chromium_page, screenshot_dir):
     page = chromium_page
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("E-mail").fill("theo@demo.example")
-    page.get_by_label("Password").fill("willow-theo-demo")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, "theo@demo.example", "willow-theo-demo")
     page.goto(f"{live_server.url}/clients/?q=Hassan")
     page.get_by_role("link", name="Hassan, Amira").click()
 

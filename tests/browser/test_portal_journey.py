@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from practice.cli import DEMO_CLIENT_LOGIN, DEMO_LOGINS
-from tests.browser.conftest import PHONE, log_in, new_watched_page
+from tests.support.browser import PHONE, log_in, new_watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 

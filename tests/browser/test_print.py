@@ -11,7 +11,7 @@ from sqlalchemy import select
 from practice.clients.models import Client
 from practice.extensions import db
 from practice.intake.models import Intake
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.support.browser import SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed]
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.concurrency.figures import FIGURES
 from tests.concurrency.http_user import HttpUser
 from tests.support.live_server import LiveServer
-
-#: figures measured during the run, shown at the end of the test session
-FIGURES: list[str] = []
 
 
 def pytest_configure(config):

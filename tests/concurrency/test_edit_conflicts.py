@@ -13,7 +13,6 @@ from typing import Callable
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.intake.models import Intake
 from practice.plans.models import Plan, SessionNote
@@ -21,6 +20,7 @@ from practice.portal.models import HomeLog
 from tests.concurrency.at_once import at_once
 from tests.concurrency.http_user import Form, HttpUser, Timed, text_of
 from tests.concurrency.rendezvous import WritesHeldUntilBothRead
+from tests.support.helpers import audit_events
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.committed]
 
@@ -143,8 +143,7 @@ def test_a_client_saving_the_same_day_from_two_tabs_at_once_gets_one_log(world, 
     logs = db.session.scalars(select(HomeLog).where(HomeLog.client_id == world.record.id,
                                                     HomeLog.logged_on == date.today())).all()
     assert len(logs) == 1 and (logs[0].pain, logs[0].note) in {(3, notes[0]), (6, notes[1])}
-    actions = sorted(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_type == "homelog",
-                                                                        AuditEvent.target_id == logs[0].id)))
+    actions = sorted(event.action for event in audit_events(target_type="homelog", target_id=logs[0].id))
     assert actions == ["home_log.create", "home_log.update"]
 
 

@@ -10,14 +10,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.clients.models import Client
 from practice.extensions import db
 from practice.plans.models import SessionNote
 from practice.portal.models import HomeLog
 from tests.concurrency.at_once import Run, at_once
-from tests.concurrency.conftest import FIGURES
+from tests.concurrency.figures import FIGURES
 from tests.concurrency.http_user import Timed, text_of
+from tests.support.helpers import audit_events
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.committed]
 
@@ -115,6 +115,5 @@ def test_twenty_staff_add_clients_and_session_notes_at_once(database_url, world,
 
 def _audited(action: str, target_type: str, records) -> list[int]:
     """The ids of `records` that have an audit row of `action`, once per row (a repeat would show twice)."""
-    return sorted(db.session.scalars(select(AuditEvent.target_id).where(
-        AuditEvent.action == action, AuditEvent.target_type == target_type,
-        AuditEvent.target_id.in_([record.id for record in records]))).all())
+    return sorted(event.target_id for event in audit_events(action, target_type=target_type,
+                                                            target_id=[record.id for record in records]))

@@ -32,7 +32,7 @@ from practice.library.operations import create_item
 from practice.plans.operations import create_plan
 from practice.plans.session_operations import create_note
 from practice.portal.operations import create_invitation
-from tests.support.world import PASSWORD
+from tests.support.helpers import login
 from tests.fuzz import snapshot
 from tests.fuzz.forms_table import FORMS, FormFuzz, Outcome, Same
 from tests.fuzz.strategies import Example, Later, examples
@@ -122,11 +122,6 @@ def _flashed_errors(browser) -> list[str]:
         return [message for category, message in session.get("_flashes", []) if category == "error"]
 
 
-def _log_in(browser, user: User) -> None:
-    response = browser.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302, f"the fuzz set-up could not log {user.email} in"
-
-
 class Browser:
     """The actor's browser: logged in once, or afresh for each post on routes that may end the session."""
 
@@ -145,7 +140,7 @@ class Browser:
             return self._kept
         browser = self.app.test_client()
         if self.actor is not None:
-            _log_in(browser, self.actor)
+            login(browser, self.actor)
         self._kept = browser
         return browser
 
@@ -205,9 +200,9 @@ def test_hostile_posts_never_fail_and_never_lose_saved_work(app, fuzz_world, end
     fuzz()
 
 
-def test_a_nul_character_in_any_form_is_refused_before_any_view(app, client, auth, fuzz_world):
+def test_a_nul_character_in_any_form_is_refused_before_any_view(app, client, fuzz_world):
     """PostgreSQL cannot store NUL; every form refuses it with a 400 page, and nothing is saved."""
-    auth.login(fuzz_world.therapist.email)
+    login(client, fuzz_world.therapist)
     before = snapshot.take()
     for path in ("/clients/new", f"/clients/{fuzz_world.record.id}/edit", "/library/new",
                  f"/clients/{fuzz_world.record.id}/sessions/new"):

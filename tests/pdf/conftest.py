@@ -1,8 +1,6 @@
-"""PDF test helpers: poppler's tools, a canary HTTP server, and a world with an active plan."""
+"""PDF test fixtures: a canary HTTP server, the artifacts folder, and a world with an active plan."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -11,30 +9,11 @@ from pathlib import Path
 import pytest
 
 from practice.extensions import db
-from practice.intake import screening
 from practice.intake.operations import create_intake, record_action, sign_intake
 from practice.plans.operations import activate, create_plan
+from tests.support.helpers import ALL_NO
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
-ALL_NO = {f"rf_{q.key}": "no" for q in screening.RED_FLAG_QUESTIONS}
-
-
-def poppler(tool: str, *args: str) -> str:
-    """Run a poppler tool and return its standard output (the test fails if poppler is missing)."""
-    if shutil.which(tool) is None:
-        pytest.fail(f"{tool} is missing: bin/install-system-packages installs Debian's poppler-utils")
-    return subprocess.run([tool, *args], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_text(path: Path) -> str:
-    """The PDF's text, as a reader would copy it."""
-    return poppler("pdftotext", "-layout", str(path), "-")
-
-
-def page_count(path: Path) -> int:
-    """Pages according to pdfinfo."""
-    info = poppler("pdfinfo", str(path))
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 class Canary:

@@ -6,10 +6,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.handouts.models import RenderedHandout
-from tests.pdf.conftest import ALL_NO, page_count, pdf_text, poppler
+from tests.support.helpers import ALL_NO, audit_events, login
+from tests.support.pdf import page_count, pdf_text, poppler
 
 
 def _download(client, plan, variant="standard"):
@@ -17,9 +17,9 @@ def _download(client, plan, variant="standard"):
 
 
 @pytest.mark.parametrize("variant", ["standard", "large"])
-def test_the_handout_has_everything_a_client_needs(client, auth, world, active_plan, pdf_dir, variant):
+def test_the_handout_has_everything_a_client_needs(client, world, active_plan, pdf_dir, variant):
     plan, _ = active_plan
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = _download(client, plan, variant)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment; filename=")
@@ -49,46 +49,46 @@ def test_the_handout_has_everything_a_client_needs(client, auth, world, active_p
     assert len(list(pdf_dir.glob(f"handout-{variant}-*.png"))) == pages
 
 
-def test_large_print_uses_more_pages(client, auth, world, active_plan, tmp_path):
+def test_large_print_uses_more_pages(client, world, active_plan, tmp_path):
     plan, _ = active_plan
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     (tmp_path / "standard.pdf").write_bytes(_download(client, plan).data)
     (tmp_path / "large.pdf").write_bytes(_download(client, plan, "large").data)
     assert page_count(tmp_path / "large.pdf") > page_count(tmp_path / "standard.pdf")
 
 
-def test_us_letter_follows_the_practice_setting(client, auth, world, active_plan, pdf_dir):
+def test_us_letter_follows_the_practice_setting(client, world, active_plan, pdf_dir):
     plan, _ = active_plan
     world.practice.paper_size = "letter"
     db.session.commit()
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     path = pdf_dir / "handout-letter.pdf"
     path.write_bytes(_download(client, plan).data)
     assert "612 x 792 pts (letter)" in poppler("pdfinfo", str(path))
 
 
-def test_an_unchanged_version_is_served_from_the_cache_and_reprints_the_same(client, auth, world, active_plan):
+def test_an_unchanged_version_is_served_from_the_cache_and_reprints_the_same(client, world, active_plan):
     plan, _ = active_plan
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     first = _download(client, plan).data
     second = _download(client, plan).data
     assert first == second
     assert db.session.scalar(select(db.func.count()).select_from(RenderedHandout)) == 1
-    details = [e.detail for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "handout.download"))]
+    details = [e.detail for e in audit_events("handout.download")]
     assert details == ["version 1, standard", "version 1, standard, cached"]
 
 
-def test_the_print_view_is_the_same_handout_as_a_page(client, auth, world, active_plan):
+def test_the_print_view_is_the_same_handout_as_a_page(client, world, active_plan):
     plan, _ = active_plan
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     html = client.get(f"/clients/{plan.client_id}/plans/{plan.id}/versions/1/print").get_data(as_text=True)
     assert "Stop and get help if" in html and "Two-week tracker" in html and "/static/css/handout.css" in html
     assert "file://" not in html
 
 
-def test_the_referral_summary_names_the_flags_the_answers_and_the_advice(client, auth, world, active_plan, pdf_dir):
+def test_the_referral_summary_names_the_flags_the_answers_and_the_advice(client, world, active_plan, pdf_dir):
     _, intake = active_plan
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = client.get(f"/clients/{intake.client_id}/intakes/{intake.id}/referral.pdf")
     assert response.status_code == 200
     path = pdf_dir / "referral.pdf"
@@ -99,12 +99,12 @@ def test_the_referral_summary_names_the_flags_the_answers_and_the_advice(client,
                      "Advised to see her GP this week", "Dr Patel", "Theo Therapist"):
         assert expected in text, expected
     poppler("pdftoppm", "-r", "40", "-png", str(path), str(pdf_dir / "referral"))
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "referral.download")).one()
+    [event] = audit_events("referral.download")
     assert event.client_id == intake.client_id
 
 
-def test_no_referral_without_warning_signs(client, auth, world):
-    auth.login(world.therapist.email)
+def test_no_referral_without_warning_signs(client, world):
+    login(client, world.therapist)
     world.intake.answers = dict(ALL_NO)
     db.session.commit()
     response = client.get(f"/clients/{world.record.id}/intakes/{world.intake.id}/referral.pdf")
@@ -113,10 +113,10 @@ def test_no_referral_without_warning_signs(client, auth, world):
 
 def test_downloads_follow_the_plan_access_rules(client, auth, world, active_plan):
     plan, _ = active_plan
-    auth.login(world.other_therapist.email)
+    login(client, world.other_therapist)
     assert _download(client, plan).status_code == 404
     auth.logout()
-    auth.login(world.colleague.email)
+    login(client, world.colleague)
     assert _download(client, plan).status_code == 404
     assert client.get(f"/clients/{plan.client_id}/plans/{plan.id}/versions/9/handout.pdf").status_code == 404
 
@@ -125,7 +125,7 @@ def test_a_render_that_runs_too_long_ends_with_a_clear_error(make_app, world, ac
     plan, _ = active_plan
     app = make_app(HANDOUT_RENDER_TIMEOUT=0.001)
     client = app.test_client()
-    client.post("/login", data={"email": world.therapist.email, "password": "tranquil-maple-orbit-42"})
+    login(client, world.therapist)
     response = _download(client, plan)
     assert response.status_code == 503
     assert b"took too long and was stopped" in response.data
@@ -135,6 +135,6 @@ def test_the_page_count_is_capped(make_app, world, active_plan):
     plan, _ = active_plan
     app = make_app(HANDOUT_MAX_PAGES=2)
     client = app.test_client()
-    client.post("/login", data={"email": world.therapist.email, "password": "tranquil-maple-orbit-42"})
+    login(client, world.therapist)
     response = _download(client, plan)
     assert response.status_code == 503 and b"the limit is 2" in response.data

@@ -10,7 +10,8 @@ from practice.handouts.fetcher import StaticOnlyFetcher
 from practice.handouts.rendering import RenderRequest, render_in_process
 from practice.library.models import LibraryItem
 from practice.plans.operations import activate, add_step, create_plan
-from tests.pdf.conftest import pdf_text, poppler
+from tests.support.helpers import login
+from tests.support.pdf import pdf_text, poppler
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -22,7 +23,7 @@ def hostile(port: int) -> str:
             f'<iframe src="file:///etc/hostname"></iframe><a href="http://127.0.0.1:{port}/a">x</a>')
 
 
-def test_hostile_text_everywhere_is_escaped_and_fetches_nothing(client, auth, world, canary, pdf_dir):
+def test_hostile_text_everywhere_is_escaped_and_fetches_nothing(client, world, canary, pdf_dir):
     bad = hostile(canary.port)
     record = world.record
     record.first_name = "Amira" + bad[:60]
@@ -36,7 +37,7 @@ def test_hostile_text_everywhere_is_escaped_and_fetches_nothing(client, auth, wo
     world.plan.status = "completed"
     activate(plan, record, seen_row_version=plan.row_version, actor=world.therapist)
     db.session.commit()
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = client.get(f"/clients/{record.id}/plans/{plan.id}/versions/1/handout.pdf")
     assert response.status_code == 200
     path = pdf_dir / "handout-hostile.pdf"

@@ -5,11 +5,10 @@ import csv
 import io
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
-from practice.audit.models import OUTCOME_DENIED, AuditEvent
+from practice.audit.models import OUTCOME_DENIED
 from practice.audit.operations import record_event
 from practice.extensions import db
+from tests.support.helpers import audit_events, login
 
 
 def rows_of(response) -> list[dict]:
@@ -18,21 +17,21 @@ def rows_of(response) -> list[dict]:
 
 
 def test_the_owner_sees_their_practices_events_newest_first(client, auth, world):
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     client.get(f"/clients/{world.record.id}")
     auth.logout()
-    auth.login(world.owner.email)
+    login(client, world.owner)
     page = client.get("/audit/").get_data(as_text=True)
     assert "Theo Therapist" in page and "client.view" in page and "Amira Hassan" in page
     assert "Olga" not in page and "Otto Other" not in page, "another practice's events stay out"
 
 
 def test_filters_by_person_action_client_and_dates(client, auth, world):
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     client.get(f"/clients/{world.record.id}")
     client.get(f"/clients/{world.colleague_record.id}")  # a colleague's client: refused and audited
     auth.logout()
-    auth.login(world.owner.email)
+    login(client, world.owner)
     by_action = client.get("/audit/", query_string={"actor": world.therapist.id, "action": "client.access_denied"})
     text = by_action.get_data(as_text=True)
     assert by_action.status_code == 200 and "1 event" in text and "denied" in text
@@ -42,8 +41,8 @@ def test_filters_by_person_action_client_and_dates(client, auth, world):
     assert "No events match" in client.get("/audit/", query_string={"since": tomorrow}).get_data(as_text=True)
 
 
-def test_bad_filters_get_messages_not_errors(client, auth, world):
-    auth.login(world.owner.email)
+def test_bad_filters_get_messages_not_errors(client, world):
+    login(client, world.owner)
     response = client.get("/audit/", query_string={"since": "2026-05-02", "until": "2026-05-01", "actor": "999999"})
     text = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -51,19 +50,19 @@ def test_bad_filters_get_messages_not_errors(client, auth, world):
     assert client.get("/audit/", query_string={"since": "not-a-date"}).status_code == 400
 
 
-def test_another_practices_client_id_in_the_filter_is_a_404_and_audited(client, auth, world):
-    auth.login(world.owner.email)
+def test_another_practices_client_id_in_the_filter_is_a_404_and_audited(client, world):
+    login(client, world.owner)
     assert client.get("/audit/", query_string={"client": world.other_record.id}).status_code == 404
-    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.client_denied")).one()
+    [denial] = audit_events("audit.client_denied")
     assert denial.outcome == OUTCOME_DENIED and denial.actor_id == world.owner.id
 
 
-def test_csv_export_neutralises_spreadsheet_formulas_and_is_audited(client, auth, world):
+def test_csv_export_neutralises_spreadsheet_formulas_and_is_audited(client, world):
     record_event("test.formula", actor=world.owner, practice_id=world.practice.id,
                  detail='=HYPERLINK("http://evil.example","click")')
     record_event("test.plus", actor=world.owner, practice_id=world.practice.id, detail="+1+1")
     db.session.commit()
-    auth.login(world.owner.email)
+    login(client, world.owner)
     response = client.get("/audit/export.csv", query_string={"actor": world.owner.id})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
@@ -71,15 +70,15 @@ def test_csv_export_neutralises_spreadsheet_formulas_and_is_audited(client, auth
     details = {row["action"]: row["detail"] for row in rows_of(response)}
     assert details["test.formula"] == '\'=HYPERLINK("http://evil.example","click")'
     assert details["test.plus"] == "'+1+1"
-    export = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.export")).one()
+    [export] = audit_events("audit.export")
     assert export.actor_id == world.owner.id and export.detail.endswith("rows")
 
 
 def test_the_export_holds_only_the_practices_own_events(client, auth, world):
-    auth.login(world.other_therapist.email)
+    login(client, world.other_therapist)
     client.get(f"/clients/{world.other_record.id}")
     auth.logout()
-    auth.login(world.owner.email)
+    login(client, world.owner)
     rows = rows_of(client.get("/audit/export.csv"))
     assert rows and all(row["actor_name"] != "Otto Other" for row in rows)
     assert all(row["client_name"] != "Olga Other" for row in rows)
@@ -93,10 +92,11 @@ def test_postgresql_refuses_to_change_or_delete_audit_rows(app, world, database_
 
     if not database_url.startswith("postgresql"):
         pytest.skip("the trigger exists on PostgreSQL only")
-    event_id = db.session.scalars(select(AuditEvent.id).limit(1)).one()
+    event_id = audit_events()[0].id
     for statement in ("UPDATE audit_events SET detail = 'tampered' WHERE id = :id",
                       "DELETE FROM audit_events WHERE id = :id"):
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text(statement), {"id": event_id})
         db.session.rollback()
-    assert db.session.get(AuditEvent, event_id).detail != "tampered"
+    [event] = audit_events(id=event_id)
+    assert event.detail != "tampered"

@@ -7,6 +7,7 @@ from practice.accounts.models import User
 from practice.cli import DEMO_CLIENTS, DEMO_LOGINS
 from practice.clients.models import Client
 from practice.extensions import db
+from tests.support.helpers import login
 
 
 def test_seed_demo_creates_the_practice_and_prints_the_logins(app):
@@ -71,15 +72,15 @@ def test_unknown_pages_are_a_friendly_404(client):
     assert response.status_code == 404 and b"We could not find that page" in response.data
 
 
-def test_oversized_requests_are_refused_with_413(client, auth, world):
-    auth.login(world.therapist.email)
+def test_oversized_requests_are_refused_with_413(client, world):
+    login(client, world.therapist)
     response = client.post("/clients/new", data={"first_name": "A", "last_name": "B", "notes": "x" * 600_000})
     assert response.status_code == 413
     assert b"too much to send at once" in response.data
 
 
-def test_nul_characters_are_refused_with_a_400_not_stored(client, auth, world):
-    auth.login(world.therapist.email)
+def test_nul_characters_are_refused_with_a_400_not_stored(client, world):
+    login(client, world.therapist)
     response = client.post(f"/clients/{world.record.id}/edit", data={"first_name": "A\x00", "last_name": "B"})
     assert response.status_code == 400
     assert client.get("/clients/", query_string={"q": "a\x00b"}).status_code == 400

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import func, select
 
 from practice.accounts import sessions
-from practice.audit.models import AuditEvent
 from practice.clients import export
 from practice.extensions import db
 from practice.intake.models import Intake, QuestionnaireResponse, RedFlagAction
@@ -16,7 +15,8 @@ from practice.intake.operations import record_questionnaire
 from practice.plans.models import Plan, PlanStep, PlanVersion, SessionAmendment, SessionNote
 from practice.plans.session_operations import amend_note, sign_note
 from practice.portal.models import Assignment, HomeLog, Invitation
-from tests.pdf.conftest import pdf_text
+from tests.support.helpers import audit_events, login
+from tests.support.pdf import pdf_text
 
 
 def _fill_record(world) -> None:
@@ -37,9 +37,9 @@ def _export_json(client, world) -> dict:
     return json.loads(response.data)
 
 
-def test_the_json_export_holds_every_row_of_the_client_and_nothing_of_anyone_else(client, auth, world):
+def test_the_json_export_holds_every_row_of_the_client_and_nothing_of_anyone_else(client, world):
     _fill_record(world)
-    auth.login(world.owner.email)
+    login(client, world.owner)
     record = _export_json(client, world)
     tables = record["tables"]
     client_id = world.record.id
@@ -81,8 +81,8 @@ def test_every_table_is_exported_or_deliberately_left_out():
     assert set(db.metadata.tables) - decided == set()
 
 
-def test_the_export_never_holds_secrets(client, auth, world):
-    auth.login(world.owner.email)
+def test_the_export_never_holds_secrets(client, world):
+    login(client, world.owner)
     record = _export_json(client, world)
     text = json.dumps(record)
     assert world.invitation_token not in text
@@ -93,19 +93,18 @@ def test_the_export_never_holds_secrets(client, auth, world):
     assert world.client_user.password_hash not in text
 
 
-def test_exports_are_audited_with_what_was_exported(client, auth, world):
-    auth.login(world.owner.email)
+def test_exports_are_audited_with_what_was_exported(client, world):
+    login(client, world.owner)
     client.get(f"/clients/{world.record.id}/export")
     _export_json(client, world)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("client.export%"))
-                                .order_by(AuditEvent.id)).all()
+    events = audit_events("client.export%")
     assert [(event.action, event.actor_id, event.client_id) for event in events] == [
         ("client.export_page", world.owner.id, world.record.id), ("client.export", world.owner.id, world.record.id)]
     assert events[-1].detail.startswith("json, ") and events[-1].detail.endswith(" rows")
 
 
-def test_the_export_page_lists_the_parts_and_the_two_downloads(client, auth, world):
-    auth.login(world.owner.email)
+def test_the_export_page_lists_the_parts_and_the_two_downloads(client, world):
+    login(client, world.owner)
     page = client.get(f"/clients/{world.record.id}/export").get_data(as_text=True)
     assert "Export Amira Hassan&#39;s record" in page or "Export Amira Hassan's record" in page
     assert f"/clients/{world.record.id}/export.pdf" in page and f"/clients/{world.record.id}/export.json" in page
@@ -113,29 +112,29 @@ def test_the_export_page_lists_the_parts_and_the_two_downloads(client, auth, wor
     assert f"/clients/{world.record.id}/export" in client.get(f"/clients/{world.record.id}").get_data(as_text=True)
 
 
-def test_the_export_asks_for_the_password_when_it_was_typed_long_ago(client, auth, world):
-    auth.login(world.owner.email)
+def test_the_export_asks_for_the_password_when_it_was_typed_long_ago(client, world):
+    login(client, world.owner)
     with client.session_transaction() as session:
         session[sessions.AUTHENTICATED_AT] = int(time.time()) - 3600
     for suffix in ("", ".json", ".pdf"):
         response = client.get(f"/clients/{world.record.id}/export{suffix}")
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/account/confirm?next=")
-    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "client.export")).all()
+    assert not audit_events("client.export")
 
 
-def test_another_practices_owner_gets_a_404_and_the_attempt_is_audited(client, auth, world):
-    auth.login(world.other_owner.email)
+def test_another_practices_owner_gets_a_404_and_the_attempt_is_audited(client, world):
+    login(client, world.other_owner)
     assert client.get(f"/clients/{world.record.id}/export.json").status_code == 404
-    denied = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "client.access_denied")).all()
+    denied = audit_events("client.access_denied")
     assert [event.actor_id for event in denied] == [world.other_owner.id]
 
 
-def test_the_pdf_export_is_readable_and_escapes_what_people_typed(client, auth, world, tmp_path):
+def test_the_pdf_export_is_readable_and_escapes_what_people_typed(client, world, tmp_path):
     _fill_record(world)
     world.record.notes = "<b>bold?</b> & <script>alert(1)</script>"
     db.session.commit()
-    auth.login(world.owner.email)
+    login(client, world.owner)
     response = client.get(f"/clients/{world.record.id}/export.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
@@ -148,5 +147,5 @@ def test_the_pdf_export_is_readable_and_escapes_what_people_typed(client, auth, 
                      "<b>bold?</b> & <script>alert(1)</script>", "Access history", "Page 1 of"):
         assert expected in text, expected
     assert "Ben's note" not in text
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "client.export")).one()
+    [event] = audit_events("client.export")
     assert event.detail == "pdf"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from practice.clients.operations import search_clients
 from practice.extensions import db
-from tests.requests.test_portal import login, text_of
+from tests.support.helpers import login, text_of
 
 NAMES = [("Ben", "Carter"), ("Anna", "de Vries"), ("Hugo", "Dubois"), ("ada", "Dubois"), ("Eva", "evans")]
 

@@ -14,7 +14,8 @@ from practice.clients.operations import visible_clients
 from practice.extensions import db
 from practice.plans.models import Plan, PlanVersion
 from practice.portal.reports import clients_needing_attention
-from tests.requests.test_portal import backfill, client_with_plan, login_as_therapist, text_of
+from tests.support.helpers import login, text_of
+from tests.support.portal import backfill, client_with_plan
 
 TODAY = date.today()
 
@@ -100,7 +101,7 @@ def test_the_page_lists_a_quiet_client_and_a_pain_rise_in_rank_order(client, wor
     backfill(quinn, quinn.portal_user, {8: 3})
     rising = client_with_plan(world, make_client, make_user, "Riley", "Rising")
     backfill(rising, rising.portal_user, {6: 3, 4: 3, 2: 6})
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page = text_of(client.get("/"))
     assert page.index(">Riley Rising</a>") < page.index(">Quinn Quiet</a>")  # a pain rise ranks above a quiet week
     assert f"Pain up to 6/10 on {TODAY - timedelta(days=2):%d %b}, from a usual 3/10." in page

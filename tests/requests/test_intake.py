@@ -6,12 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.intake import questionnaires, screening
 from practice.intake.models import Intake, RedFlagAction
+from tests.support.helpers import ALL_NO, audit_events, login
 
-ALL_NO = {f"rf_{q.key}": "no" for q in screening.RED_FLAG_QUESTIONS}
 DESK_WORKER = {**ALL_NO, "reason": "Stiff lower back after long days at the desk", "goals": "Sit through meetings",
                "activity_1": "Sitting for an hour", "activity_1_rating": "4", "pain_areas": ["lower_back_centre"],
                "pain_now": "4", "pain_best": "2", "pain_worst": "6", "onset_date": "2026-09-01",
@@ -27,13 +26,9 @@ def _intakes(client_id):
     return list(db.session.scalars(select(Intake).where(Intake.client_id == client_id).order_by(Intake.version)))
 
 
-def _actions(name):
-    return [e for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == name))]
-
-
-def test_a_desk_worker_without_flags_is_clear(client, auth, world, make_client):
+def test_a_desk_worker_without_flags_is_clear(client, world, make_client):
     nia = _new_client(make_client, world, date_of_birth=date(1986, 2, 1))
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "submit_action": "sign"})
     assert response.status_code == 302
     intake = _intakes(nia.id)[0]
@@ -43,12 +38,12 @@ def test_a_desk_worker_without_flags_is_clear(client, auth, world, make_client):
     assert "Clear — no red flags in the answers given" in page
     assert "Lower back, centre" in page or "lower back" in page.lower()
     assert "Subacute" in page or "Acute" in page or "Chronic" in page
-    assert [e.action for e in _actions("intake.sign")] and _actions("intake.view")
+    assert [e.action for e in audit_events("intake.sign")] and audit_events("intake.view")
 
 
-def test_new_urinary_retention_shows_the_emergency_banner_everywhere(client, auth, world, make_client):
+def test_new_urinary_retention_shows_the_emergency_banner_everywhere(client, world, make_client):
     nia = _new_client(make_client, world, date_of_birth=date(1984, 3, 27))
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = client.post(f"/clients/{nia.id}/intakes/new",
                            data={**DESK_WORKER, "rf_urination_difficulty": "yes", "submit_action": "sign"})
     intake_page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -62,9 +57,9 @@ def test_new_urinary_retention_shows_the_emergency_banner_everywhere(client, aut
     assert "Price" in dashboard.split("Needs your attention")[1].split("Your clients")[0]
 
 
-def test_recording_the_action_is_kept_audited_and_clears_the_alert(client, auth, world, make_client):
+def test_recording_the_action_is_kept_audited_and_clears_the_alert(client, world, make_client):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "rf_saddle_numbness": "yes",
                                                         "submit_action": "sign"})
     intake = _intakes(nia.id)[0]
@@ -78,16 +73,16 @@ def test_recording_the_action_is_kept_audited_and_clears_the_alert(client, auth,
     assert action.recorded_by_id == world.therapist.id and action.referred_to == "A&E, St Mary's"
     page = client.get(f"/clients/{nia.id}/intakes/{intake.id}").get_data(as_text=True)
     assert "Advised to go to the emergency department now" in page and "Record the action taken" not in page
-    event = [e for e in _actions("screening.action") if e.client_id == nia.id][0]
+    event = audit_events("screening.action", client_id=nia.id)[0]
     assert event.client_id == nia.id and "emergency department" not in (event.detail or "")
     dashboard = client.get("/").get_data(as_text=True)
     assert "Price" not in dashboard.split("Needs your attention")[1].split("Your clients")[0]
 
 
-def test_only_the_latest_intake_version_puts_a_client_on_the_attention_list(client, auth, world, make_client):
+def test_only_the_latest_intake_version_puts_a_client_on_the_attention_list(client, world, make_client):
     """A flag answered by a clear reassessment leaves the list; a new flag in a later version brings it back."""
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
 
     def listed() -> bool:
         return "Price" in client.get("/").get_data(as_text=True).split("Needs your attention")[1].split("Your clients")[0]
@@ -101,10 +96,10 @@ def test_only_the_latest_intake_version_puts_a_client_on_the_attention_list(clie
 
 
 def test_every_page_shows_the_screening_saved_with_the_intake_even_after_the_rules_change(
-        client, auth, world, make_client, monkeypatch):
+        client, world, make_client, monkeypatch):
     """The dashboard lists the level saved with the intake; the pages show that same result, never a recomputed one."""
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "rf_night_pain": "yes", "submit_action": "sign"})
     [intake] = _intakes(nia.id)
     # A later release whose rules would call the same answers clear.
@@ -118,9 +113,9 @@ def test_every_page_shows_the_screening_saved_with_the_intake_even_after_the_rul
     assert referral.status_code == 200 and referral.mimetype == "application/pdf"
 
 
-def test_an_unanswered_question_makes_it_incomplete_never_clear(client, auth, world, make_client):
+def test_an_unanswered_question_makes_it_incomplete_never_clear(client, world, make_client):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     answers = {key: value for key, value in DESK_WORKER.items() if key != "rf_night_pain"}
     client.post(f"/clients/{nia.id}/intakes/new", data={**answers, "submit_action": "sign"})
     assert _intakes(nia.id)[0].screening_level == "incomplete"
@@ -131,9 +126,9 @@ def test_an_unanswered_question_makes_it_incomplete_never_clear(client, auth, wo
     assert "Incomplete — needs review in person" in html and "does not ease when you change position" in html
 
 
-def test_contraindications_table_for_a_client_on_blood_thinners(client, auth, world, make_client):
+def test_contraindications_table_for_a_client_on_blood_thinners(client, world, make_client):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = client.post(f"/clients/{nia.id}/intakes/new", data={
         **DESK_WORKER, "medications": ["anticoagulants"], "conditions": ["open_wound_skin"],
         "site_open_wound_skin": "left shin graze", "submit_action": "sign"})
@@ -145,9 +140,9 @@ def test_contraindications_table_for_a_client_on_blood_thinners(client, auth, wo
 
 
 def test_drafts_are_editable_signed_versions_are_locked_and_reassessment_makes_a_new_version(
-        client, auth, world, make_client):
+        client, world, make_client):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "pain_now": "5", "submit_action": "draft"})
     draft = _intakes(nia.id)[0]
     assert not draft.is_signed
@@ -169,14 +164,14 @@ def test_drafts_are_editable_signed_versions_are_locked_and_reassessment_makes_a
 
 
 def test_a_concurrent_draft_edit_gets_the_clear_conflict_message_and_loses_nothing(
-        app, client, auth, world, make_client):
+        app, client, world, make_client):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "submit_action": "draft"})
     draft = _intakes(nia.id)[0]
     seen = draft.row_version
     colleague = app.test_client()
-    colleague.post("/login", data={"email": world.owner.email, "password": "tranquil-maple-orbit-42"})
+    login(colleague, world.owner)
     first = colleague.post(f"/clients/{nia.id}/intakes/{draft.id}/edit",
                            data={**DESK_WORKER, "reason": "Owner's update", "row_version": str(seen)})
     assert first.status_code == 302
@@ -199,17 +194,17 @@ def test_a_concurrent_draft_edit_gets_the_clear_conflict_message_and_loses_nothi
     ("reason", "x" * 2001, "cannot be longer than 2000"),
     ("site_open_wound_skin", "x" * 121, "cannot be longer than 120"),
 ])
-def test_bad_intake_input_gets_a_message_and_saves_nothing(client, auth, world, make_client, field, value, message):
+def test_bad_intake_input_gets_a_message_and_saves_nothing(client, world, make_client, field, value, message):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, field: value})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert _intakes(nia.id) == []
 
 
-def test_startback_is_scored_with_nice_advice_and_nprs_change_is_marked(client, auth, world):
-    auth.login(world.therapist.email)
+def test_startback_is_scored_with_nice_advice_and_nprs_change_is_marked(client, world):
+    login(client, world.therapist)
     record = world.record
     # Items 1-6 agree, 7-8 disagree, "very much" bothered: total 7, psychosocial 3 -> medium risk.
     keys = questionnaires.STARTBACK_ITEM_KEYS
@@ -228,17 +223,17 @@ def test_startback_is_scored_with_nice_advice_and_nprs_change_is_marked(client, 
     assert b"incomplete, so it has no score" in incomplete.data
 
 
-def test_psfs_items_carry_the_activities_from_the_intake(client, auth, world, make_client):
+def test_psfs_items_carry_the_activities_from_the_intake(client, world, make_client):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     client.post(f"/clients/{nia.id}/intakes/new", data={**DESK_WORKER, "submit_action": "sign"})
     form = client.get(f"/clients/{nia.id}/questionnaires/psfs/new").get_data(as_text=True)
     assert "Sitting for an hour: 0 (unable) to 10" in form
 
 
-def test_intake_text_is_escaped(client, auth, world, make_client):
+def test_intake_text_is_escaped(client, world, make_client):
     nia = _new_client(make_client, world)
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     response = client.post(f"/clients/{nia.id}/intakes/new", data={
         **DESK_WORKER, "reason": "<script>alert(1)</script>", "submit_action": "sign"})
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -250,7 +245,7 @@ def test_a_practice_with_a_licence_sees_its_official_wording(make_app, world, tm
     wording.write_text('{"odi": {"pain_intensity": "Official section one text"}}', encoding="utf-8")
     app = make_app(QUESTIONNAIRE_WORDING_FILE=str(wording))
     client = app.test_client()
-    client.post("/login", data={"email": world.therapist.email, "password": "tranquil-maple-orbit-42"})
+    login(client, world.therapist)
     html = client.get(f"/clients/{world.record.id}/questionnaires/odi/new").get_data(as_text=True)
     assert "Official section one text" in html
     default = client.get(f"/clients/{world.record.id}/questionnaires/rmdq/new").get_data(as_text=True)

@@ -5,13 +5,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from practice.audit.models import AuditEvent
 from practice.extensions import db
-from practice.intake import screening
 from practice.library.models import LibraryItem
 from practice.plans.models import Plan, SessionNote
+from tests.support.helpers import ALL_NO, audit_events, login
 
-ALL_NO = {f"rf_{q.key}": "no" for q in screening.RED_FLAG_QUESTIONS}
 ON_BLOOD_THINNERS = {**ALL_NO, "reason": "Lower back ache", "goals": "Walk the dog", "pain_areas": ["lower_back_centre"],
                      "medications": ["anticoagulants"], "contributors": ["posture_desk"], "submit_action": "sign"}
 
@@ -38,8 +36,8 @@ def _item(slug) -> LibraryItem:
     return db.session.scalars(select(LibraryItem).where(LibraryItem.slug == slug, LibraryItem.practice_id.is_(None))).one()
 
 
-def test_a_plan_is_suggested_from_the_intake_and_is_safe_for_the_client(client, auth, world, make_client):
-    auth.login(world.therapist.email)
+def test_a_plan_is_suggested_from_the_intake_and_is_safe_for_the_client(client, world, make_client):
+    login(client, world.therapist)
     nia = _client_with_intake(client, make_client, world)
     response = client.post(f"/clients/{nia.id}/plans/new")
     assert response.status_code == 302
@@ -55,8 +53,8 @@ def test_a_plan_is_suggested_from_the_intake_and_is_safe_for_the_client(client, 
     assert "For this client:" in page and "Light pressure only" in page
 
 
-def test_deep_tissue_on_blood_thinners_is_refused_then_allowed_with_an_override(client, auth, world, make_client):
-    auth.login(world.therapist.email)
+def test_deep_tissue_on_blood_thinners_is_refused_then_allowed_with_an_override(client, world, make_client):
+    login(client, world.therapist)
     nia = _client_with_intake(client, make_client, world)
     client.post(f"/clients/{nia.id}/plans/new")
     plan = _plan(nia)
@@ -73,12 +71,12 @@ def test_deep_tissue_on_blood_thinners_is_refused_then_allowed_with_an_override(
     assert plan.techniques == ["swedish", "deep_tissue"]
     assert plan.technique_overrides["deep_tissue"]["reason"] == "Cleared by her GP for firm work"
     assert "Cleared by her GP for firm work" in client.get(allowed.headers["Location"]).get_data(as_text=True)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.technique_override")).all()
+    events = audit_events("plan.technique_override")
     assert len(events) == 1 and events[0].client_id == nia.id and "GP" not in events[0].detail
 
 
-def test_a_home_item_to_avoid_needs_an_override_reason(client, auth, world, make_client):
-    auth.login(world.therapist.email)
+def test_a_home_item_to_avoid_needs_an_override_reason(client, world, make_client):
+    login(client, world.therapist)
     nia = _client_with_intake(client, make_client, world)
     client.post(f"/clients/{nia.id}/plans/new")
     plan = _plan(nia)
@@ -94,11 +92,11 @@ def test_a_home_item_to_avoid_needs_an_override_reason(client, auth, world, make
     plan = _plan(nia)
     added = plan.steps[-1]
     assert added.item.slug == "knuckles-elbows" and added.override_reason == "Very light, shown in clinic"
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.step_override")).one()
+    assert len(audit_events("plan.step_override")) == 1
 
 
-def test_activation_waits_for_a_recorded_action_and_freezes_version_one(client, auth, world, make_client):
-    auth.login(world.therapist.email)
+def test_activation_waits_for_a_recorded_action_and_freezes_version_one(client, world, make_client):
+    login(client, world.therapist)
     nia = _client_with_intake(client, make_client, world, {**ON_BLOOD_THINNERS, "rf_past_cancer": "yes"})
     client.post(f"/clients/{nia.id}/plans/new")
     plan = _plan(nia)
@@ -116,8 +114,8 @@ def test_activation_waits_for_a_recorded_action_and_freezes_version_one(client, 
     assert plan.steps[0].item.name in frozen and plan.steps[0].item.steps[0] in frozen.replace("&#39;", "'")
 
 
-def test_editing_an_active_plan_makes_a_new_version_and_old_versions_stay_whole(client, auth, world, make_client):
-    auth.login(world.therapist.email)
+def test_editing_an_active_plan_makes_a_new_version_and_old_versions_stay_whole(client, world, make_client):
+    login(client, world.therapist)
     nia = _client_with_intake(client, make_client, world)
     client.post(f"/clients/{nia.id}/plans/new")
     plan = _plan(nia)
@@ -141,8 +139,8 @@ def test_editing_an_active_plan_makes_a_new_version_and_old_versions_stay_whole(
     assert client.get(f"/clients/{nia.id}/plans/{plan.id}/versions/1").get_data(as_text=True).split("<h1>")[1] == version_one
 
 
-def test_one_active_plan_per_client(client, auth, world):
-    auth.login(world.therapist.email)
+def test_one_active_plan_per_client(client, world):
+    login(client, world.therapist)
     client.post(f"/clients/{world.record.id}/plans/new")
     second = db.session.scalars(select(Plan).where(Plan.client_id == world.record.id, Plan.status == "draft")).one()
     response = client.post(f"/clients/{world.record.id}/plans/{second.id}/activate",
@@ -153,12 +151,12 @@ def test_one_active_plan_per_client(client, auth, world):
                        data={"row_version": str(second.row_version)}).status_code == 302
 
 
-def test_a_concurrent_edit_is_refused_with_what_changed_and_the_first_save_is_kept(app, client, auth, world):
-    auth.login(world.therapist.email)
+def test_a_concurrent_edit_is_refused_with_what_changed_and_the_first_save_is_kept(app, client, world):
+    login(client, world.therapist)
     plan = world.plan
     opened = _details(plan)
     colleague = app.test_client()
-    colleague.post("/login", data={"email": world.owner.email, "password": "tranquil-maple-orbit-42"})
+    login(colleague, world.owner)
     assert colleague.post(f"/clients/{world.record.id}/plans/{plan.id}/details",
                           data={**opened, "title": "Owner's title"}).status_code == 302
     second = client.post(f"/clients/{world.record.id}/plans/{plan.id}/details", data={**opened, "title": "My title"})
@@ -171,8 +169,8 @@ def test_a_concurrent_edit_is_refused_with_what_changed_and_the_first_save_is_ke
     assert stale_step.status_code == 409 and len(db.session.get(Plan, plan.id).steps) == len(plan.versions[0].content["steps"])
 
 
-def test_steps_can_be_reordered_and_removed(client, auth, world):
-    auth.login(world.therapist.email)
+def test_steps_can_be_reordered_and_removed(client, world):
+    login(client, world.therapist)
     plan = world.plan
     first, second = plan.steps[0].item.slug, plan.steps[1].item.slug
     client.post(f"/clients/{world.record.id}/plans/{plan.id}/steps/{plan.steps[0].id}/move",
@@ -186,8 +184,8 @@ def test_steps_can_be_reordered_and_removed(client, auth, world):
     assert len(plan.steps) == count - 1 and [s.position for s in plan.steps] == list(range(1, count))
 
 
-def test_bad_plan_input_gets_messages_not_500(client, auth, world):
-    auth.login(world.therapist.email)
+def test_bad_plan_input_gets_messages_not_500(client, world):
+    login(client, world.therapist)
     plan = world.plan
     base = f"/clients/{world.record.id}/plans/{plan.id}"
     bad = client.post(f"{base}/details", data=_details(plan, title="", session_minutes="abc",
@@ -203,8 +201,8 @@ def test_bad_plan_input_gets_messages_not_500(client, auth, world):
                                                                f"step{world.step.id}-minutes": "999"}).status_code == 400
 
 
-def test_session_notes_lock_when_signed_and_take_dated_amendments(client, auth, world):
-    auth.login(world.therapist.email)
+def test_session_notes_lock_when_signed_and_take_dated_amendments(client, world):
+    login(client, world.therapist)
     form = client.get(f"/clients/{world.record.id}/sessions/new").get_data(as_text=True)
     assert 'value="swedish" checked' in form or "checked" in form  # techniques picked from the plan
     response = client.post(f"/clients/{world.record.id}/sessions/new", data={
@@ -218,14 +216,14 @@ def test_session_notes_lock_when_signed_and_take_dated_amendments(client, auth, 
     client.post(f"/clients/{world.record.id}/sessions/{note.id}/amend", data={"text": "Pain after was 4, not 3"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Slept better" in page and "Pain after was 4, not 3" in page and "Changed" not in page
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.client_id == world.record.id)).all()
+    actions = [event.action for event in audit_events(client_id=world.record.id)]
     assert {"session.create", "session.sign", "session.amend", "session.view"} <= set(actions)
     client_page = client.get(f"/clients/{world.record.id}").get_data(as_text=True)
     assert "pain 6 → 3" in client_page
 
 
-def test_library_copies_leave_the_shared_original_unchanged(client, auth, world):
-    auth.login(world.therapist.email)
+def test_library_copies_leave_the_shared_original_unchanged(client, world):
+    login(client, world.therapist)
     heat = world.seeded_item
     response = client.post(f"/library/{heat.id}/copy")
     copy = db.session.scalars(select(LibraryItem).where(LibraryItem.copied_from_id == heat.id)).one()
@@ -238,8 +236,8 @@ def test_library_copies_leave_the_shared_original_unchanged(client, auth, world)
     assert "Warm pack (our way)</a>" in listing and f">{heat.name}</a>" not in listing
 
 
-def test_the_dashboard_lists_the_clients_most_recently_seen(client, auth, world, make_client):
-    auth.login(world.therapist.email)
+def test_the_dashboard_lists_the_clients_most_recently_seen(client, world, make_client):
+    login(client, world.therapist)
     earlier = make_client(world.practice, world.therapist, first_name="Earl", last_name="Ier")
     for record, day in ((earlier, "2026-01-05"), (world.record, "2026-02-10")):
         client.post(f"/clients/{record.id}/sessions/new", data={"seen_on": day, "submit_action": "sign"})

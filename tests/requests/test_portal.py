@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from practice.accounts.models import User
-from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE, OUTCOME_SUCCESS, AuditEvent
+from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE, OUTCOME_SUCCESS
 from practice.clients.models import Client
 from practice.clients.operations import update_client
 from practice.database import utcnow
@@ -25,13 +25,13 @@ from practice.extensions import db
 from practice.handouts.models import RenderedHandout
 from practice.intake import screening
 from practice.intake.models import SOURCE_CLIENT, Intake, QuestionnaireResponse
-from practice.intake.operations import create_intake, record_action
 from practice.plans.models import Plan, PlanVersion
-from practice.plans.operations import activate, create_plan
 from practice.plans.session_operations import create_note
 from practice.portal import warning_signs
 from practice.portal.models import ASSIGNMENT_INTAKE, Assignment, HomeLog, Invitation
 from practice.portal.operations import home_plan, save_log, token_digest
+from tests.support.helpers import audit_events, days_ago, login, text_of
+from tests.support.portal import backfill, client_with_plan
 from tests.support.world import PASSWORD
 
 NEW_PASSWORD = "a quiet river morning"
@@ -41,32 +41,6 @@ PAIN_POINTS = re.compile(r'class="chart chart-pain" data-points="(\d+)"')
 
 
 # --- Helpers ----------------------------------------------------------------------------------------
-
-
-def login(browser, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real form; a failed login fails the test here."""
-    response = browser.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, f"login of {email} failed"
-
-
-def login_as_client(browser, world) -> None:
-    """Log in as Amira, the portal login of the world's record."""
-    login(browser, world.client_user.email)
-
-
-def login_as_therapist(browser, world) -> None:
-    """Log in as Amira's therapist."""
-    login(browser, world.therapist.email)
-
-
-def text_of(response) -> str:
-    """The page as text."""
-    return response.get_data(as_text=True)
-
-
-def days_ago(n: int) -> date:
-    """The day `n` days before today (negative: after today)."""
-    return date.today() - timedelta(days=n)
 
 
 def post_log(browser, day: date | str, *, done=(), pain=None, note: str = "", signs=(), **extra):
@@ -90,15 +64,6 @@ def accept(browser, token: str, password: str = NEW_PASSWORD, confirm: str | Non
     """Post the set-a-password form of an invitation."""
     return browser.post(f"/invite/{token}", data={"password": password,
                                                   "confirm_password": password if confirm is None else confirm})
-
-
-def events(action: str, **where) -> list[AuditEvent]:
-    """Audit events of `action` (optionally filtered by columns), oldest first."""
-    db.session.expire_all()
-    query = select(AuditEvent).where(AuditEvent.action == action)
-    for column, value in where.items():
-        query = query.where(getattr(AuditEvent, column) == value)
-    return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
 def logs_of(record) -> list[HomeLog]:
@@ -156,32 +121,11 @@ def joined(browser, staff, record) -> User:
     return db.session.get(User, db.session.get(Client, record.id).portal_user_id)
 
 
-def client_with_plan(world, make_client, make_user, first_name: str, last_name: str):
-    """A client of the world's therapist with an active plan and a portal login (nothing logged yet)."""
-    record = make_client(world.practice, world.therapist, first_name=first_name, last_name=last_name)
-    intake = create_intake(record, {}, actor=world.therapist)
-    record_action(intake, advice="Reviewed in person", referred_to=None, acted_on=date.today(), actor=world.therapist)
-    plan = create_plan(record, intake, actor=world.therapist)
-    activate(plan, record, seen_row_version=plan.row_version, actor=world.therapist)
-    login_user = make_user(world.practice, "client", name=f"{first_name} {last_name}")
-    record.portal_user_id = login_user.id
-    db.session.commit()
-    return record
-
-
-def backfill(record, actor, scores: dict[int, int]) -> None:
-    """Write past logs directly: {days ago: pain}."""
-    for ago, pain in scores.items():
-        save_log(record, days_ago(ago), plan=home_plan(record), done=[], pain=pain, note="", signs=[], actor=actor,
-                 today=date.today(), backfill_days=30)
-    db.session.commit()
-
-
 # --- 1. Invitations ------------------------------------------------------------------------------------
 
 
 def test_inviting_a_client_shows_the_link_and_qr_code_and_emails_the_same_link(client, world, newcomer, outbox):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response, link, token = invite(client, newcomer)
     assert response.status_code == 200
     page = text_of(response)
@@ -195,23 +139,23 @@ def test_inviting_a_client_shows_the_link_and_qr_code_and_emails_the_same_link(c
     assert invitation.token_hash == token_digest(token) and invitation.email == "nadia@example.com"
     stored = " ".join(str(value) for value in vars(invitation).values())
     assert token not in stored, "only a hash of the token is kept"
-    assert all(token not in (event.detail or "") for event in db.session.scalars(select(AuditEvent)))
-    [audited] = events("portal.invite", client_id=newcomer.id)
+    assert all(token not in (event.detail or "") for event in audit_events())
+    [audited] = audit_events("portal.invite", client_id=newcomer.id)
     assert audited.actor_id == world.therapist.id and audited.outcome == OUTCOME_SUCCESS
 
 
 def test_a_record_without_an_email_cannot_be_invited(client, world, make_client):
     record = make_client(world.practice, world.therapist, first_name="Noemail", last_name="Person")
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{record.id}/portal/invite")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/clients/{record.id}#home-care")
     page = text_of(client.get(response.headers["Location"]))
     assert "Add the client&#39;s e-mail address to their record first" in page
-    assert invitations_of(record) == [] and events("portal.invite", client_id=record.id) == []
+    assert invitations_of(record) == [] and audit_events("portal.invite", client_id=record.id) == []
 
 
 def test_an_archived_client_cannot_be_invited(client, world, newcomer):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert client.post(f"/clients/{newcomer.id}/archive").status_code == 302
     response = client.post(f"/clients/{newcomer.id}/portal/invite", follow_redirects=True)
     assert "This client is archived. Restore the record before inviting them." in text_of(response)
@@ -219,7 +163,7 @@ def test_an_archived_client_cannot_be_invited(client, world, newcomer):
 
 
 def test_a_new_invitation_makes_the_previous_link_stop_working(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, new_token = invite(client, world.record)
     assert new_token and new_token != world.invitation_token
     old = client.get(f"/invite/{world.invitation_token}")
@@ -230,7 +174,7 @@ def test_a_new_invitation_makes_the_previous_link_stop_working(client, world):
 def test_an_email_that_is_already_someones_login_cannot_be_invited(client, world, make_client):
     record = make_client(world.practice, world.therapist, first_name="Sam", last_name="Same",
                          email=world.colleague.email.upper())
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{record.id}/portal/invite", follow_redirects=True)
     assert "This e-mail address already belongs to another account" in text_of(response)
     assert invitations_of(record) == []
@@ -240,7 +184,7 @@ def test_an_email_that_is_already_someones_login_cannot_be_invited(client, world
 
 
 def test_the_invitation_page_greets_the_client_and_names_their_login(client, world, newcomer):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, newcomer)
     visitor = client.application.test_client()
     page = text_of(visitor.get(f"/invite/{token}"))
@@ -249,7 +193,7 @@ def test_the_invitation_page_greets_the_client_and_names_their_login(client, wor
 
 def test_accepting_logs_the_client_in_and_uses_the_invitation_up(app, world, newcomer):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     response = accept(visitor, token)
     assert response.status_code == 302 and response.headers["Location"].endswith("/me")
@@ -265,13 +209,13 @@ def test_accepting_logs_the_client_in_and_uses_the_invitation_up(app, world, new
 
 def test_a_post_to_a_used_link_is_refused_and_audited(app, world, newcomer):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     accept(visitor, token)
     stranger = app.test_client()
     response = accept(stranger, token, password=OTHER_PASSWORD)
     assert response.status_code == 410 and "already been used" in text_of(response)
-    [refused] = events("portal.invitation_refused", client_id=newcomer.id)
+    [refused] = audit_events("portal.invitation_refused", client_id=newcomer.id)
     assert refused.outcome == OUTCOME_DENIED and refused.detail == "used"
     # The password stayed the one chosen first.
     stranger.post("/login", data={"email": "nadia@example.com", "password": OTHER_PASSWORD})
@@ -286,7 +230,7 @@ def test_an_expired_invitation_is_refused(client, world):
         assert response.status_code == 410 and "This invitation has expired" in text_of(response)
     db.session.expire_all()
     assert world.invitation.used_at is None
-    [refused] = events("portal.invitation_refused")
+    [refused] = audit_events("portal.invitation_refused")
     assert refused.outcome == OUTCOME_DENIED and refused.detail == "expired" and refused.client_id == world.record.id
 
 
@@ -304,7 +248,7 @@ def test_an_unknown_or_overlong_token_is_a_404(client, world, token):
     ("nadia@example.com", "nadia@example.com", "Do not use your name or e-mail address as your password."),
 ])
 def test_a_refused_password_keeps_the_invitation_pending(client, world, newcomer, password, confirm, message):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, newcomer)
     visitor = client.application.test_client()
     response = accept(visitor, token, password=password, confirm=confirm)
@@ -317,7 +261,7 @@ def test_a_refused_password_keeps_the_invitation_pending(client, world, newcomer
 
 
 def test_accepting_in_a_browser_where_the_therapist_was_logged_in_replaces_that_session(client, world, newcomer):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, newcomer)
     assert accept(client, token).status_code == 302
     assert "Hello, Nadia" in text_of(client.get("/me"))
@@ -330,9 +274,9 @@ def test_accepting_in_a_browser_where_the_therapist_was_logged_in_replaces_that_
 
 def test_removing_portal_access_ends_the_clients_session_at_once(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     assert portal.get("/me").status_code == 200
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/remove-access", follow_redirects=True)
     assert "Amira can no longer log in." in text_of(response)
     after = portal.get("/me")
@@ -341,15 +285,15 @@ def test_removing_portal_access_ends_the_clients_session_at_once(app, world):
     db.session.expire_all()
     assert not world.client_user.is_active
     assert world.invitation.revoked_at is not None, "the pending invitation stopped working too"
-    [removed] = events("portal.access_remove", client_id=world.record.id)
+    [removed] = audit_events("portal.access_remove", client_id=world.record.id)
     assert removed.actor_id == world.therapist.id
 
 
 def test_archiving_the_record_ends_the_clients_session(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     assert portal.get("/me").status_code == 200
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     assert staff.post(f"/clients/{world.record.id}/archive").status_code == 302
     after = portal.get("/me")
     assert after.status_code == 302 and "/login" in after.headers["Location"]
@@ -358,7 +302,7 @@ def test_archiving_the_record_ends_the_clients_session(app, world):
 
 def test_archiving_a_client_who_has_not_joined_yet_ends_their_invitation(app, world, newcomer):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     staff.post(f"/clients/{newcomer.id}/archive")
     response = accept(visitor, token)
@@ -368,7 +312,7 @@ def test_archiving_a_client_who_has_not_joined_yet_ends_their_invitation(app, wo
 
 def test_a_new_invitation_after_removal_gives_access_back_to_the_same_login(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     staff.post(f"/clients/{world.record.id}/portal/remove-access")
     _, _, token = invite(staff, world.record)
     assert accept(portal, token).status_code == 302
@@ -380,14 +324,14 @@ def test_a_new_invitation_after_removal_gives_access_back_to_the_same_login(app,
     # The new password works from another browser; the old one no longer does.
     elsewhere = app.test_client()
     assert elsewhere.post("/login", data={"email": world.client_user.email, "password": PASSWORD}).status_code == 400
-    login(elsewhere, world.client_user.email, NEW_PASSWORD)
+    login(elsewhere, world.client_user, NEW_PASSWORD)
     assert elsewhere.get("/me").status_code == 200
 
 
 def test_a_client_re_invited_after_an_email_change_logs_in_with_the_address_the_invitation_named(
         app, world, newcomer):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     joined(portal, staff, newcomer)
     staff.post(f"/clients/{newcomer.id}/portal/remove-access")
     update_client(db.session.get(Client, newcomer.id), {"email": "nadia.new@example.com"}, actor=world.therapist)
@@ -405,7 +349,7 @@ def test_a_client_re_invited_after_an_email_change_logs_in_with_the_address_the_
 
 
 def test_the_home_page_lists_todays_routine_steps(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     page = text_of(client.get("/me"))
     names = [step.name for _, step in home_plan(world.record).steps]
     assert names and all(name in page for name in names)
@@ -413,7 +357,7 @@ def test_the_home_page_lists_todays_routine_steps(client, world):
 
 
 def test_logging_today_saves_one_row_and_saving_again_updates_it(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), done=[1, 3], pain=3, note="Stiff in the morning")
     assert response.status_code == 302 and response.headers["Location"].endswith("/me")
     assert "Saved your log for today. Thank you!" in text_of(client.get("/me"))
@@ -422,12 +366,22 @@ def test_logging_today_saves_one_row_and_saving_again_updates_it(client, world):
     assert post_log(client, date.today(), done=[2], pain=2, note="Easier").status_code == 302
     todays = [log for log in logs_of(world.record) if log.logged_on == date.today()]
     assert [(log.id, log.done_steps, log.pain, log.note) for log in todays] == [(saved.id, [2], 2, "Easier")]
-    assert len(events("home_log.create", client_id=world.record.id, actor_id=world.client_user.id)) == 2  # + world
-    assert len(events("home_log.update", client_id=world.record.id)) == 1
+    assert len(audit_events("home_log.create", client_id=world.record.id, actor_id=world.client_user.id)) == 2  # + world
+    assert len(audit_events("home_log.update", client_id=world.record.id)) == 1
+
+
+@pytest.mark.parametrize("pain", ["", "   ", "\t"])
+def test_a_blank_pain_score_saves_the_log_without_one(client, world, pain):
+    """Found by the fuzz test: spaces as the pain score were read as a number and gave a 500."""
+    login(client, world.client_user)
+    response = client.post(f"/me/log/{date.today().isoformat()}", data={"done": ["1"], "pain": pain, "note": ""})
+    assert response.status_code == 302
+    [saved] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
+    assert (saved.done_steps, saved.pain) == ([1], None)
 
 
 def test_a_day_up_to_a_week_back_can_be_filled_in_late(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     assert client.get(f"/me/log/{days_ago(7).isoformat()}").status_code == 200
     response = post_log(client, days_ago(7), done=[2], pain=5)
     assert response.status_code == 302 and response.headers["Location"].endswith("/me/history")
@@ -439,7 +393,7 @@ def test_a_day_up_to_a_week_back_can_be_filled_in_late(client, world):
     (-1, "That day has not happened yet."),
 ])
 def test_days_outside_the_week_cannot_be_logged(client, world, ago, message):
-    login_as_client(client, world)
+    login(client, world.client_user)
     before = [(log.id, log.logged_on) for log in logs_of(world.record)]
     response = post_log(client, days_ago(ago), done=[1], pain=2)
     assert response.status_code == 302 and response.headers["Location"].endswith("/me/history")
@@ -449,11 +403,11 @@ def test_days_outside_the_week_cannot_be_logged(client, world, ago, message):
 
 @pytest.mark.parametrize("step", ["999", "0", "-1", "9" * 30])
 def test_a_step_outside_the_routine_is_a_404_and_audited(client, world, step):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), done=["1", step], pain=2)
     assert response.status_code == 404
     assert all(log.logged_on != date.today() for log in logs_of(world.record))
-    [denied] = events("home_log.foreign_step")
+    [denied] = audit_events("home_log.foreign_step")
     assert denied.outcome == OUTCOME_DENIED and denied.actor_id == world.client_user.id
     assert denied.client_id == world.record.id and step in denied.detail
 
@@ -467,7 +421,7 @@ def test_a_step_outside_the_routine_is_a_404_and_audited(client, world, step):
     ({"done": ["abc"]}, "could not be coerced"),
 ])
 def test_bad_log_values_are_refused_with_a_message(client, world, fields, message):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), **{"done": [1], **fields})
     assert response.status_code == 400
     assert message.lower() in text_of(response).lower()
@@ -476,7 +430,7 @@ def test_bad_log_values_are_refused_with_a_message(client, world, fields, messag
 
 @pytest.mark.parametrize("day", ["2026-13-45", "not-a-date", "2026-02-30", "0000-00-00", "9" * 300])
 def test_a_malformed_day_in_the_url_is_a_404(client, world, day):
-    login_as_client(client, world)
+    login(client, world.client_user)
     assert client.get(f"/me/log/{day}").status_code == 404
     assert post_log(client, day, pain=2).status_code == 404
 
@@ -485,7 +439,7 @@ def test_a_malformed_day_in_the_url_is_a_404(client, world, day):
 
 
 def test_an_emergency_warning_sign_tells_the_client_to_get_help_now(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), pain=6, signs=["saddle_numbness"])
     assert response.status_code == 302 and response.headers["Location"].endswith("/me#warning")
     page = text_of(client.get("/me"))
@@ -496,7 +450,7 @@ def test_an_emergency_warning_sign_tells_the_client_to_get_help_now(client, worl
 
 
 def test_a_fever_alone_tells_the_client_to_see_their_doctor_soon(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     post_log(client, date.today(), signs=["fever"])
     page = text_of(client.get("/me"))
     assert "See your doctor soon" in page and "Get medical help now" not in page
@@ -505,10 +459,10 @@ def test_a_fever_alone_tells_the_client_to_see_their_doctor_soon(client, world):
 
 def test_the_therapist_sees_reported_warning_signs_and_reviews_them(app, world):
     portal, staff = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     post_log(portal, date.today(), signs=["saddle_numbness"], note="Numb since lunch")
     [log] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     row = attention_row(text_of(staff.get("/")), "Amira Hassan")
     assert "Reported warning signs (emergency)" in row
     client_page = text_of(staff.get(f"/clients/{world.record.id}"))
@@ -526,21 +480,21 @@ def test_the_therapist_sees_reported_warning_signs_and_reviews_them(app, world):
     assert "Get medical help now" not in text_of(portal.get("/me"))
     db.session.expire_all()
     assert log.review_note == "Called her, advised A&E" and log.reviewed_by_id == world.therapist.id
-    [reviewed] = events("home_log.review", client_id=world.record.id)
+    [reviewed] = audit_events("home_log.review", client_id=world.record.id)
     assert reviewed.actor_id == world.therapist.id
 
 
 def test_a_review_without_a_note_changes_nothing(app, world):
     portal, staff = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     post_log(portal, date.today(), signs=["saddle_numbness"])
     [log] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/logs/{log.id}/review", data={"note": "   "})
     assert response.status_code == 302
     assert "Say briefly what you did" in text_of(staff.get(response.headers["Location"]))
     db.session.expire_all()
-    assert log.reviewed_at is None and events("home_log.review") == []
+    assert log.reviewed_at is None and audit_events("home_log.review") == []
     assert "Reported warning signs" in attention_row(text_of(staff.get("/")), "Amira Hassan")
     assert "Get medical help now" in text_of(portal.get("/me"))
 
@@ -549,28 +503,28 @@ def test_every_warning_the_dashboard_lists_can_be_reviewed_from_the_client_page(
     old = save_log(world.record, days_ago(100), plan=home_plan(world.record), done=[], pain=7, note="",
                    signs=["saddle_numbness"], actor=world.client_user, today=date.today(), backfill_days=120)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert "Reported warning signs (emergency)" in attention_row(text_of(client.get("/")), "Amira Hassan")
     page = text_of(client.get(f"/clients/{world.record.id}"))
     assert f'action="/clients/{world.record.id}/portal/logs/{old.id}/review"' in page
 
 
 def test_a_therapist_cannot_review_another_clients_log(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{world.record.id}/portal/logs/{world.other_log.id}/review",
                            data={"note": "Looked at it"})
     assert response.status_code == 404
     db.session.expire_all()
     assert world.other_log.reviewed_at is None and world.other_log.review_note == ""
-    [denied] = events("home_log.access_denied")
+    [denied] = audit_events("home_log.access_denied")
     assert denied.outcome == OUTCOME_DENIED and denied.actor_id == world.therapist.id
 
 
 def test_a_clients_note_is_shown_escaped_to_the_therapist(app, world):
     portal, staff = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     post_log(portal, date.today(), pain=3, note="<script>alert(1)</script>", signs=["fever"])
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     for path in (f"/clients/{world.record.id}", f"/clients/{world.record.id}/portal/logs"):
         page = text_of(staff.get(path))
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
@@ -580,7 +534,7 @@ def test_a_clients_note_is_shown_escaped_to_the_therapist(app, world):
 
 
 def test_answering_a_requested_questionnaire_sends_it_to_the_therapist(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     url = f"/me/questionnaires/{world.assignment.id}"
     assert f'href="{url}"' in text_of(client.get("/me"))
     form = client.get(url)
@@ -602,12 +556,12 @@ def test_answering_a_requested_questionnaire_sends_it_to_the_therapist(client, w
 
 
 def test_another_clients_questionnaire_is_a_404_and_takes_no_answers(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     url = f"/me/questionnaires/{world.other_assignment.id}"
     assert client.get(url).status_code == 404
     assert client.post(url, data={"pain": "9"}).status_code == 404
     assert client.get("/me/questionnaires/999999").status_code == 404
-    denials = events("portal.assignment_denied")
+    denials = audit_events("portal.assignment_denied")
     assert len(denials) == 3
     assert all(event.outcome == OUTCOME_DENIED and event.actor_id == world.client_user.id for event in denials)
     assert denials[0].target_id == world.other_assignment.id
@@ -618,31 +572,31 @@ def test_another_clients_questionnaire_is_a_404_and_takes_no_answers(client, wor
 
 def test_a_questionnaire_the_therapist_asks_for_appears_on_the_clients_home(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/assign", data={"kind": "rmdq"}, follow_redirects=True)
     assert "Sent to Amira&#39;s portal page." in text_of(response)
     [asked] = open_assignments_of(world.record, "rmdq")
     assert asked.assigned_by_id == world.therapist.id
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     home = text_of(portal.get("/me"))
     assert "Roland-Morris disability checklist" in home and f'href="/me/questionnaires/{asked.id}"' in home
 
 
 @pytest.mark.parametrize("kind,message", [("bogus", "Not a valid choice"), ("", "Choose something from the list.")])
 def test_an_unknown_kind_of_request_is_refused_with_a_message(client, world, kind, message):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     before = {assignment.id for assignment in open_assignments_of(world.record)}
     response = client.post(f"/clients/{world.record.id}/portal/assign", data={"kind": kind}, follow_redirects=True)
     assert message in text_of(response)
     assert {assignment.id for assignment in open_assignments_of(world.record)} == before
-    assert [event.detail for event in events("portal.assign", client_id=world.record.id)] == ["nprs"]  # the world's
+    assert [event.detail for event in audit_events("portal.assign", client_id=world.record.id)] == ["nprs"]  # the world's
 
 
 def test_a_withdrawn_request_disappears_from_the_clients_home(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     assert "Pain rating (0-10)" in text_of(portal.get("/me"))
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     response = staff.post(f"/clients/{world.record.id}/portal/assignments/{world.assignment.id}/cancel",
                           follow_redirects=True)
     assert "Request withdrawn." in text_of(response)
@@ -653,7 +607,7 @@ def test_a_withdrawn_request_disappears_from_the_clients_home(app, world):
 
 
 def test_asking_twice_for_the_same_questionnaire_keeps_one_request(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     for _ in range(2):
         assert client.post(f"/clients/{world.record.id}/portal/assign", data={"kind": "nprs"}).status_code == 302
     assert [assignment.id for assignment in open_assignments_of(world.record, "nprs")] == [world.assignment.id]
@@ -661,21 +615,21 @@ def test_asking_twice_for_the_same_questionnaire_keeps_one_request(client, world
 
 def test_a_withdrawn_request_is_not_called_answered(app, world):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     staff.post(f"/clients/{world.record.id}/portal/assignments/{world.assignment.id}/cancel")
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     response = portal.get(f"/me/questionnaires/{world.assignment.id}", follow_redirects=True)
     assert response.status_code == 200
     assert "You have already answered this one" not in text_of(response)
 
 
 def test_a_therapist_cannot_withdraw_another_clients_request(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response = client.post(f"/clients/{world.record.id}/portal/assignments/{world.other_assignment.id}/cancel")
     assert response.status_code == 404
     db.session.expire_all()
     assert world.other_assignment.is_open
-    [denied] = events("portal.assignment_denied")
+    [denied] = audit_events("portal.assignment_denied")
     assert denied.outcome == OUTCOME_DENIED and denied.client_id == world.record.id
 
 
@@ -684,7 +638,7 @@ def test_a_therapist_cannot_withdraw_another_clients_request(client, world):
 
 def test_a_new_client_fills_in_the_pre_visit_intake_and_the_therapist_reviews_it(app, world, newcomer):
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, newcomer)
     [waiting] = open_assignments_of(newcomer)
     assert waiting.kind == ASSIGNMENT_INTAKE
@@ -714,12 +668,12 @@ def test_a_new_client_fills_in_the_pre_visit_intake_and_the_therapist_reviews_it
     row = attention_row(text_of(staff.get("/")), "Nadia Novak")
     assert "Pre-visit intake" not in row
     assert "Intake screening: Emergency" in row, "reviewing is not recording what was done about the red flag"
-    [reviewed] = events("intake.review", client_id=newcomer.id)
+    [reviewed] = audit_events("intake.review", client_id=newcomer.id)
     assert reviewed.actor_id == world.therapist.id
 
 
 def test_the_intake_form_is_only_there_when_the_therapist_asked_for_it(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.get("/me/intake")
     assert response.status_code == 302 and response.headers["Location"].endswith("/me")
     assert client.post("/me/intake", data={"rf_bladder_control_loss": "yes"}).status_code == 302
@@ -735,7 +689,7 @@ def test_the_clients_pages_never_show_session_notes_other_clients_or_screening_l
     create_note(world.record, {"seen_on": date.today(), "subjective": SECRET_NOTE, "pain_before": 7,
                                "pain_after": 4}, actor=world.therapist)
     db.session.commit()
-    login_as_client(client, world)
+    login(client, world.client_user)
     post_log(client, date.today(), pain=5, signs=["saddle_numbness"])  # an emergency-level report of her own
     pages = {path: text_of(client.get(path)) for path in ("/me", "/me/history", "/me/progress")}
     assert "Hello, Amira" in pages["/me"] and "Get medical help now" in pages["/me"]
@@ -747,16 +701,16 @@ def test_the_clients_pages_never_show_session_notes_other_clients_or_screening_l
 
 
 def test_a_client_cannot_open_their_own_staff_record(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.get(f"/clients/{world.record.id}")
     assert response.status_code == 403
     assert "Better" not in text_of(response)
-    [denied] = events("access.role_denied")
+    [denied] = audit_events("access.role_denied")
     assert denied.actor_id == world.client_user.id and denied.outcome == OUTCOME_DENIED
 
 
 def test_foreign_ids_posted_with_a_log_change_nothing_else(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = post_log(client, date.today(), pain=2, note="Mine",
                         client_id=str(world.colleague_record.id), user_id=str(world.other_client_user.id),
                         plan_version_id="999999", logged_on=days_ago(3).isoformat())
@@ -766,7 +720,7 @@ def test_foreign_ids_posted_with_a_log_change_nothing_else(client, world):
     assert [(log.logged_on, log.pain, log.note) for log in logs_of(world.colleague_record)] == [
         (days_ago(1), 5, "Ben's note")]
     assert [event for action in ("home_log.create", "home_log.update")
-            for event in events(action, client_id=world.colleague_record.id, actor_id=world.client_user.id)] == []
+            for event in audit_events(action, client_id=world.colleague_record.id, actor_id=world.client_user.id)] == []
 
 
 # --- 9. Progress ------------------------------------------------------------------------------------------
@@ -776,12 +730,12 @@ def test_the_therapist_chart_counts_home_and_session_scores_the_clients_only_hom
     create_note(world.record, {"seen_on": days_ago(2), "pain_before": 6, "pain_after": 3}, actor=world.therapist)
     backfill(world.record, world.client_user, {3: 5})  # with the world's log of yesterday: two home scores
     staff, portal = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     staff_page = text_of(staff.get(f"/clients/{world.record.id}"))
     assert 'id="home-care"' in staff_page
     assert PAIN_POINTS.findall(staff_page) == ["4"]
     assert "pain before and after sessions" in staff_page
-    login_as_client(portal, world)
+    login(portal, world.client_user)
     client_page = text_of(portal.get("/me/progress"))
     assert PAIN_POINTS.findall(client_page) == ["2"]
     assert "2 days logged in the last 12 weeks; latest pain 4 out of 10." in client_page
@@ -796,7 +750,7 @@ def test_the_dashboard_lists_clients_who_stopped_logging_or_whose_pain_rose(clie
     rising = client_with_plan(world, make_client, make_user, "Riley", "Rising")
     backfill(rising, rising.portal_user, {13: 3, 10: 3, 7: 3, 4: 3, 2: 3, 0: 6})
     backfill(world.record, world.client_user, {5: 4, 3: 4})  # steady, and logged yesterday (the world's log)
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page = text_of(client.get("/"))
     assert "No home log for 9 days." in attention_row(page, "Quinn Quiet")
     rising_row = attention_row(page, "Riley Rising")
@@ -809,7 +763,7 @@ def test_the_dashboard_lists_clients_who_stopped_logging_or_whose_pain_rose(clie
 def test_a_client_without_portal_access_is_not_chased_for_logs(client, world, make_client, make_user):
     quiet = client_with_plan(world, make_client, make_user, "Quinn", "Quiet")
     backfill(quiet, quiet.portal_user, {9: 3})
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert "No home log for 9 days." in attention_row(text_of(client.get("/")), "Quinn Quiet")
     client.post(f"/clients/{quiet.id}/portal/remove-access")
     assert "No home log" not in attention_row(text_of(client.get("/")), "Quinn Quiet")
@@ -820,7 +774,7 @@ def test_a_client_who_never_logged_is_listed_a_week_after_the_plan_started(clien
     for version in db.session.scalars(select(PlanVersion).join(Plan).where(Plan.client_id == record.id)):
         version.created_at = utcnow() - timedelta(days=10)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     assert "No home log yet, 10 days after the plan started." in attention_row(text_of(client.get("/")), "Nell Never")
 
 
@@ -828,19 +782,19 @@ def test_a_client_who_never_logged_is_listed_a_week_after_the_plan_started(clien
 
 
 def test_the_client_downloads_their_own_handout(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.get("/me/handout.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"] == 'attachment; filename="my-home-plan-v1.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
-    [download] = events("handout.download")
+    [download] = audit_events("handout.download")
     assert download.actor_id == world.client_user.id and download.client_id == world.record.id
     assert download.outcome == OUTCOME_SUCCESS and "by the client" in download.detail
 
 
 def test_the_invitation_handout_is_made_from_the_token_and_never_cached(client, world):
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page, _, token = invite(client, world.record)
     assert 'action="/clients/%d/portal/invitation-handout"' % world.record.id in text_of(page)
     cached_before = db.session.scalar(select(func.count()).select_from(RenderedHandout))
@@ -849,27 +803,27 @@ def test_the_invitation_handout_is_made_from_the_token_and_never_cached(client, 
     assert response.data.startswith(b"%PDF") and response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == 'attachment; filename="home-plan-Amira-v1-invitation.pdf"'
     assert db.session.scalar(select(func.count()).select_from(RenderedHandout)) == cached_before
-    [download] = events("handout.download")
+    [download] = audit_events("handout.download")
     assert download.actor_id == world.therapist.id and "with invitation" in download.detail
 
 
 @pytest.mark.parametrize("which", ["wrong", "another_clients", "empty"])
 def test_the_invitation_handout_with_a_wrong_token_is_a_404(client, world, make_client, which):
     other = make_client(world.practice, world.therapist, first_name="Tess", last_name="Token", email="tess@example.com")
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, others_token = invite(client, other)
     token = {"wrong": "not-the-token", "another_clients": others_token, "empty": ""}[which]
     response = client.post(f"/clients/{world.record.id}/portal/invitation-handout", data={"token": token})
     assert response.status_code == 404
-    [denied] = events("portal.invitation_denied")
+    [denied] = audit_events("portal.invitation_denied")
     assert denied.outcome == OUTCOME_DENIED and denied.client_id == world.record.id
     assert denied.actor_id == world.therapist.id
-    assert events("handout.download") == []
+    assert audit_events("handout.download") == []
 
 
 def test_the_invitation_handout_of_a_used_invitation_is_refused_with_a_message(app, world):
     staff, visitor = app.test_client(), app.test_client()
-    login_as_therapist(staff, world)
+    login(staff, world.therapist)
     _, _, token = invite(staff, world.record)
     accept(visitor, token)
     response = staff.post(f"/clients/{world.record.id}/portal/invitation-handout", data={"token": token},
@@ -881,7 +835,7 @@ def test_the_invitation_handout_of_a_used_invitation_is_refused_with_a_message(a
 def test_handout_file_names_are_safe_whatever_the_clients_name(client, world):
     update_client(db.session.get(Client, world.record.id), {"first_name": 'Ré"ne/../\\x;y'}, actor=world.therapist)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     _, _, token = invite(client, world.record)
     response = client.post(f"/clients/{world.record.id}/portal/invitation-handout", data={"token": token})
     disposition = response.headers["Content-Disposition"]
@@ -941,7 +895,7 @@ def smtp(monkeypatch):
 def test_with_a_mail_server_the_invitation_goes_through_smtp(make_app, world, newcomer, smtp, outbox):
     app = make_app(MAIL_SERVER="smtp.example.test", MAIL_USERNAME="mailer", MAIL_PASSWORD="mail-secret")
     browser = app.test_client()
-    login_as_therapist(browser, world)
+    login(browser, world.therapist)
     response, link, _ = invite(browser, newcomer)
     assert response.status_code == 200
     assert "An e-mail with this link went to nadia@example.com" in text_of(response)
@@ -964,7 +918,7 @@ def test_when_the_mail_server_fails_the_invitation_still_works(make_app, world, 
     smtp.failure, smtp.fail_at = failure, stage
     app = make_app(MAIL_SERVER="smtp.example.test")
     browser = app.test_client()
-    login_as_therapist(browser, world)
+    login(browser, world.therapist)
     response, link, token = invite(browser, newcomer)
     assert response.status_code == 200
     page = text_of(response)
@@ -972,7 +926,7 @@ def test_when_the_mail_server_fails_the_invitation_still_works(make_app, world, 
     assert link and 'src="data:image/svg+xml' in page
     [invitation] = invitations_of(newcomer)
     assert invitation.token_hash == token_digest(token) and invitation.revoked_at is None
-    [failed] = events("portal.invite_mail", client_id=newcomer.id)
+    [failed] = audit_events("portal.invite_mail", client_id=newcomer.id)
     assert failed.outcome == OUTCOME_FAILURE and failed.actor_id == world.therapist.id
     assert type(failure).__name__ in failed.detail and smtp.sent == []
     assert app.test_client().get(f"/invite/{token}").status_code == 200
@@ -983,7 +937,7 @@ def test_when_the_mail_server_fails_the_invitation_still_works(make_app, world, 
 def test_a_line_break_in_the_first_name_cannot_add_mail_headers(client, world, make_client, outbox, first_name):
     record = make_client(world.practice, world.therapist, first_name=first_name, last_name="Injector",
                          email="eve@example.com")
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     response, link, _ = invite(client, record)
     assert response.status_code == 200
     [path] = sorted(outbox.glob("*.eml"))
@@ -1022,7 +976,7 @@ def test_a_unicode_line_separator_in_the_practice_name_does_not_break_the_invita
 
 
 def test_a_questionnaire_sent_with_no_answer_at_all_is_refused(client, world):
-    login_as_client(client, world)
+    login(client, world.client_user)
     response = client.post(f"/me/questionnaires/{world.assignment.id}", data={})
     assert response.status_code == 400
     assert "Answer at least one question before sending." in text_of(response)
@@ -1033,7 +987,7 @@ def test_a_warning_can_be_reviewed_from_the_all_logs_page(client, world):
     log = save_log(world.record, days_ago(2), plan=home_plan(world.record), done=[], pain=6, note="",
                    signs=["fever"], actor=world.client_user, today=date.today(), backfill_days=7)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page = text_of(client.get(f"/clients/{world.record.id}/portal/logs"))
     assert "Not reviewed yet" in page
     assert f'action="/clients/{world.record.id}/portal/logs/{log.id}/review"' in page
@@ -1043,7 +997,7 @@ def test_a_new_session_note_starts_with_the_home_logs_since_the_last_visit(clien
     save_log(world.record, days_ago(0), plan=home_plan(world.record), done=[], pain=6,
              note="sore after the foam roller", signs=[], actor=world.client_user, today=date.today(), backfill_days=7)
     db.session.commit()
-    login_as_therapist(client, world)
+    login(client, world.therapist)
     page = text_of(client.get(f"/clients/{world.record.id}/sessions/new"))
     # The world's session note is from today, so the summary covers the last two weeks.
     assert "Home logs since" in page and "2 of 14 days logged" in page

@@ -28,9 +28,10 @@ from practice.library.models import LibraryItem
 from practice.plans.models import SessionNote
 from practice.portal.models import HomeLog
 from practice.portal.operations import home_plan
-from tests.support.world import PASSWORD
+from tests.support.access_table import ROUTES, url_values
 from tests.support.gunicorn import dockerfile_gunicorn_args, free_port, wait_until_listening
-from tests.requests.test_access_table import ROUTES
+from tests.support.helpers import audit_events, last_audit_id, login
+from tests.support.world import PASSWORD
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HTTPS = {"base_url": "https://localhost"}
@@ -45,24 +46,6 @@ def browser(app, address: str = BROWSER_ADDRESS):
     return client
 
 
-def log_in(client, user_or_email, password: str = PASSWORD, **kwargs) -> None:
-    """Log in through the real form; a refused login fails the test here."""
-    email = getattr(user_or_email, "email", user_or_email)
-    response = client.post("/login", data={"email": email, "password": password}, **kwargs)
-    assert response.status_code == 302, f"login of {email} was refused"
-
-
-def last_audit_id() -> int:
-    """The id of the newest audit row (0 when there is none)."""
-    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
-
-
-def audit_rows_after(audit_id: int) -> list[AuditEvent]:
-    """Audit rows written after `audit_id`, oldest first."""
-    db.session.expire_all()
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > audit_id).order_by(AuditEvent.id)))
-
-
 def set_cookie_header(response, name: str) -> str:
     """The Set-Cookie header that sets cookie `name` ("" when none does)."""
     return next((value for value in response.headers.getlist("Set-Cookie") if value.startswith(f"{name}=")), "")
@@ -72,7 +55,7 @@ def set_cookie_header(response, name: str) -> str:
 
 
 def test_posted_role_practice_and_activity_are_ignored_when_the_owner_adds_a_therapist(client, world):
-    log_in(client, world.owner)
+    login(client, world.owner)
     response = client.post("/team/new", data={
         "name": "Nadia New", "email": "nadia.new@example.com", "temporary_password": "first-day-at-willow",
         "role": "owner", "practice_id": str(world.other_practice.id), "is_active": "", "is_password_temporary": ""})
@@ -83,7 +66,7 @@ def test_posted_role_practice_and_activity_are_ignored_when_the_owner_adds_a_the
 
 
 def test_posted_role_practice_and_email_are_ignored_when_changing_a_password(client, world):
-    log_in(client, world.therapist)
+    login(client, world.therapist)
     new_password = "harbour-lights-at-dusk"
     response = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": new_password, "confirm_password": new_password,
@@ -96,7 +79,7 @@ def test_posted_role_practice_and_email_are_ignored_when_changing_a_password(cli
 
 
 def test_a_posted_practice_is_ignored_when_creating_a_library_item(client, world):
-    log_in(client, world.therapist)
+    login(client, world.therapist)
     response = client.post("/library/new", data={"name": "Wall calf stretch", "kind": "home", "steps": "Lean on a wall",
                                                  "practice_id": str(world.other_practice.id)})
     assert response.status_code == 302
@@ -108,7 +91,7 @@ def test_posted_role_practice_and_email_are_ignored_when_accepting_an_invitation
     newcomer = make_client(world.practice, world.therapist, first_name="Nadia", last_name="Novak",
                            email="nadia@example.com")
     staff, visitor = browser(app), browser(app)
-    log_in(staff, world.therapist)
+    login(staff, world.therapist)
     token = re.search(r"/invite/([A-Za-z0-9_-]+)", staff.post(f"/clients/{newcomer.id}/portal/invite")
                       .get_data(as_text=True)).group(1)
     response = visitor.post(f"/invite/{token}", data={
@@ -125,9 +108,9 @@ def test_posted_role_practice_and_email_are_ignored_when_accepting_an_invitation
 def test_a_client_sees_only_an_active_plan(app, world):
     steps = [step.name for _, step in home_plan(world.record).steps]
     portal, staff = browser(app), browser(app)
-    log_in(portal, world.client_user)
+    login(portal, world.client_user)
     assert all(name in portal.get("/me").get_data(as_text=True) for name in steps), "the active plan is shown"
-    log_in(staff, world.therapist)
+    login(staff, world.therapist)
     assert staff.post(f"/clients/{world.record.id}/plans/{world.plan.id}/status",
                       data={"status": "completed"}).status_code == 302
     page = portal.get("/me").get_data(as_text=True)
@@ -143,7 +126,7 @@ def test_a_session_cookie_planted_before_login_is_replaced_and_never_logged_in(a
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
     planted = client.get_cookie("practice_session").value
-    log_in(client, world.therapist)
+    login(client, world.therapist)
     assert client.get_cookie("practice_session").value != planted
     attacker = app.test_client()
     attacker.set_cookie("practice_session", planted)
@@ -196,11 +179,6 @@ def csp_directives(header: str) -> dict[str, list[str]]:
     return {name.lower(): sources for name, *sources in (part.split() for part in header.split(";") if part.strip())}
 
 
-def log_in_as(client, world, who: str) -> None:
-    """Log in as one of the world's actors, by the access table's name."""
-    log_in(client, {"therapist": world.therapist, "owner": world.owner, "client": world.client_user}[who])
-
-
 # name -> (who is logged in, how to ask, expected status): every kind of answer, pages, files and errors.
 RESPONSES = {
     "login page": (None, lambda c, w: c.get("/login"), 200),
@@ -231,7 +209,7 @@ def test_every_kind_of_response_carries_the_security_headers(make_app, world, na
     who, ask, status = RESPONSES[name]
     client = app.test_client()
     if who:
-        log_in_as(client, world, who)
+        login(client, world.actor(who))
     response = ask(client, world)
     assert response.status_code == status
     csp = csp_directives(response.headers.get("Content-Security-Policy", ""))
@@ -273,7 +251,7 @@ def test_production_sends_plain_http_to_https(production_app):
 def test_the_invitation_email_is_plain_text_so_a_name_cannot_become_markup(client, world, make_client, outbox):
     record = make_client(world.practice, world.therapist, first_name="<b>Nadia</b>", last_name="<i>Novak</i>",
                          email="nadia@example.com")
-    log_in(client, world.therapist)
+    login(client, world.therapist)
     assert client.post(f"/clients/{record.id}/portal/invite").status_code == 200
     [path] = outbox.glob("*.eml")
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -295,25 +273,18 @@ def _database_snapshot() -> dict[str, list[tuple]]:
             for table in db.metadata.sorted_tables if table.name not in WRITTEN_BY_READS}
 
 
-def _url_values(world) -> dict:
-    return dict(record=world.record.id, colleague=world.colleague.id, intake=world.intake.id, plan=world.plan.id,
-                step=world.step.id, note=world.note.id, seeded_item=world.seeded_item.id,
-                today=date.today().isoformat(), assignment=world.assignment.id, log=world.log.id,
-                token=world.invitation_token)
-
-
 def test_no_get_request_changes_any_data(app, world):
     """Every route that answers GET, visited by the staff and the client it is for, leaves the data as it was."""
     staff, portal, anonymous = browser(app), browser(app), browser(app)
-    log_in(staff, world.owner)
-    log_in(portal, world.client_user)
+    login(staff, world.owner)
+    login(portal, world.client_user)
     before = _database_snapshot()
     visited = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         assert rule.endpoint in ROUTES, f"{rule.endpoint} has no row in the access table"
-        url = ROUTES[rule.endpoint][1].format(**_url_values(world))
+        url = ROUTES[rule.endpoint][1].format(**url_values(world))
         who = portal if rule.endpoint.startswith("portal.") else anonymous if rule.endpoint == "accounts.login" \
             else staff
         response = who.get(url)
@@ -359,13 +330,13 @@ HEALTH_PAGES = [
 
 @pytest.mark.parametrize("who,path,action", HEALTH_PAGES)
 def test_every_view_of_health_information_writes_one_complete_audit_row(app, world, who, path, action):
-    actor = {"therapist": world.therapist, "client": world.client_user}[who]
+    actor = world.actor(who)
     visitor = browser(app)
-    log_in(visitor, actor)
+    login(visitor, actor)
     since = last_audit_id()
-    response = visitor.get(path.format(**_url_values(world)))
+    response = visitor.get(path.format(**url_values(world)))
     assert response.status_code == 200
-    rows = audit_rows_after(since)
+    rows = audit_events(after_id=since)
     assert [row.action for row in rows] == [action]
     assert_complete_audit_row(rows[0], action=action, actor=actor, client_id=world.record.id)
 
@@ -399,24 +370,24 @@ HEALTH_CHANGES = [
 
 @pytest.mark.parametrize("who,path,data,action", HEALTH_CHANGES)
 def test_every_change_to_health_information_writes_a_complete_audit_row(app, world, who, path, data, action):
-    actor = {"therapist": world.therapist, "client": world.client_user}[who]
+    actor = world.actor(who)
     visitor = browser(app)
-    log_in(visitor, actor)
+    login(visitor, actor)
     since = last_audit_id()
-    response = visitor.post(path.format(**_url_values(world)), data=data(world))
+    response = visitor.post(path.format(**url_values(world)), data=data(world))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    [row] = [row for row in audit_rows_after(since) if row.action == action]
+    [row] = [row for row in audit_events(after_id=since) if row.action == action]
     assert_complete_audit_row(row, action=action, actor=actor, client_id=world.record.id)
 
 
 def test_logins_logouts_and_password_changes_are_audited_with_their_address(app, world):
     visitor = browser(app)
     since = last_audit_id()
-    log_in(visitor, world.therapist)
+    login(visitor, world.therapist)
     visitor.post("/account/password", data={"current_password": PASSWORD, "new_password": "harbour-lights-at-dusk",
                                             "confirm_password": "harbour-lights-at-dusk"})
     visitor.post("/logout")
-    rows = [(row.action, row.outcome, row.actor_id, row.ip_address) for row in audit_rows_after(since)]
+    rows = [(row.action, row.outcome, row.actor_id, row.ip_address) for row in audit_events(after_id=since)]
     assert rows == [(action, OUTCOME_SUCCESS, world.therapist.id, BROWSER_ADDRESS)
                     for action in ("auth.login", "auth.password_change", "auth.logout")]
 
@@ -436,7 +407,7 @@ def _walk_through_the_app(app, world, make_client) -> list[str]:
     """
     staff, portal, visitor = browser(app), browser(app), browser(app)
     staff.post("/login", data={"email": world.therapist.email, "password": WRONG_PASSWORD})
-    log_in(staff, world.therapist)
+    login(staff, world.therapist)
     staff.post(f"/clients/{world.record.id}/sessions/new", data={
         "seen_on": date.today().isoformat(), "subjective": SECRET_NOTE, "submit_action": "sign"})
     note = db.session.scalars(select(SessionNote).where(SessionNote.subjective == SECRET_NOTE)).one()
@@ -447,7 +418,7 @@ def _walk_through_the_app(app, world, make_client) -> list[str]:
     token = re.search(r"/invite/([A-Za-z0-9_-]+)", page).group(1)
     assert visitor.post(f"/invite/{token}", data={"password": CLIENT_PASSWORD,
                                                   "confirm_password": CLIENT_PASSWORD}).status_code == 302
-    log_in(portal, world.client_user)
+    login(portal, world.client_user)
     portal.post(f"/me/log/{date.today().isoformat()}", data={"pain": "6", "note": SECRET_HOME_NOTE})
     staff.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
                                           "confirm_password": NEW_PASSWORD})
@@ -461,7 +432,7 @@ def _walk_through_the_app(app, world, make_client) -> list[str]:
 def test_audit_rows_and_logs_never_hold_passwords_tokens_or_note_text(app, world, make_client, caplog):
     caplog.set_level(logging.DEBUG)
     secrets = _walk_through_the_app(app, world, make_client)
-    rows = db.session.scalars(select(AuditEvent)).all()
+    rows = audit_events()
     assert {"auth.login_failed", "session.create", "session.amend", "portal.invitation_accept",
             "home_log.create", "auth.password_change"} <= {row.action for row in rows}, "the walk really happened"
     stored = "\n".join(" ".join(str(value) for value in (row.action, row.target_type, row.detail, row.ip_address,
@@ -500,7 +471,7 @@ def test_the_app_never_updates_or_deletes_audit_rows(app, world, make_client):
     try:
         _walk_through_the_app(app, world, make_client)
         visitor = browser(app)
-        log_in(visitor, world.owner)
+        login(visitor, world.owner)
         assert visitor.get("/audit/").status_code == 200 and visitor.get("/audit/export.csv").status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
@@ -514,8 +485,8 @@ def test_the_app_never_updates_or_deletes_audit_rows(app, world, make_client):
 
 def test_two_people_saving_the_same_draft_note_the_second_is_refused_and_the_first_kept(app, world):
     therapist, owner = browser(app), browser(app)
-    log_in(therapist, world.therapist)
-    log_in(owner, world.owner)
+    login(therapist, world.therapist)
+    login(owner, world.owner)
     url = f"/clients/{world.record.id}/sessions/{world.note.id}/edit"
     opened = str(world.note.row_version)
     assert owner.post(url, data={"seen_on": date.today().isoformat(), "subjective": "Owner's words",
@@ -554,7 +525,7 @@ def test_the_client_address_is_the_one_the_trusted_proxies_saw(make_app, world, 
     since = last_audit_id()
     browser(app, PROXY).post("/login", data={"email": "nobody@example.com", "password": "whatever-1"},
                              headers=headers)
-    [failed] = audit_rows_after(since)
+    [failed] = audit_events(after_id=since)
     assert failed.action == "auth.login_failed" and failed.ip_address == seen_as
 
 

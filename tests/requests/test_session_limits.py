@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
-
 from practice.accounts import sessions
 from practice.accounts.models import User
-from practice.audit.models import AuditEvent
 from practice.extensions import db
+from tests.support.helpers import audit_events, login
 from tests.support.world import PASSWORD
 
 HOUR = 3600
@@ -22,14 +20,10 @@ def _move_back(client, key: str, seconds: int) -> None:
         session[key] = int(time.time()) - seconds
 
 
-def _events(action: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
-
-
 # Idle and absolute limits ------------------------------------------------------------------------------------
 
 def test_a_session_left_idle_past_the_limit_ends_and_comes_back_to_the_page(client, auth, world):
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     _move_back(client, sessions.SEEN_AT, 61 * 60)
     response = client.get(f"/clients/{world.record.id}")
     assert response.status_code == 302
@@ -37,12 +31,12 @@ def test_a_session_left_idle_past_the_limit_ends_and_comes_back_to_the_page(clie
     login_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "logged out after a period without activity" in login_page
     assert client.get("/clients/").status_code == 302  # no longer logged in
-    expired = _events("auth.session_expired")
+    expired = audit_events("auth.session_expired")
     assert [(event.actor_id, event.detail) for event in expired] == [(world.therapist.id, sessions.REASON_IDLE)]
 
 
-def test_activity_keeps_a_session_alive(client, auth, world):
-    auth.login(world.therapist.email)
+def test_activity_keeps_a_session_alive(client, world):
+    login(client, world.therapist)
     _move_back(client, sessions.SEEN_AT, 59 * 60)
     assert client.get("/clients/").status_code == 200
     _move_back(client, sessions.LOGIN_AT, 5 * HOUR)  # a busy day: still within the absolute limit
@@ -52,16 +46,16 @@ def test_activity_keeps_a_session_alive(client, auth, world):
 
 
 def test_a_busy_session_still_ends_at_the_absolute_limit(client, auth, world):
-    auth.login(world.owner.email)
+    login(client, world.owner)
     _move_back(client, sessions.LOGIN_AT, 10 * HOUR + 60)
     response = client.get("/", follow_redirects=True)
     assert "Your session reached its time limit" in response.get_data(as_text=True)
     assert b'name="password"' in response.data
-    assert _events("auth.session_expired")[-1].detail == sessions.REASON_ABSOLUTE
+    assert audit_events("auth.session_expired")[-1].detail == sessions.REASON_ABSOLUTE
 
 
-def test_a_form_posted_after_the_limit_changes_nothing(client, auth, world):
-    auth.login(world.therapist.email)
+def test_a_form_posted_after_the_limit_changes_nothing(client, world):
+    login(client, world.therapist)
     _move_back(client, sessions.SEEN_AT, 2 * HOUR)
     response = client.post(f"/clients/{world.record.id}/edit", data={"first_name": "Changed", "last_name": "Name"})
     # Back to the form's page after logging in, where the browser puts the typed answers back (form-draft.js).
@@ -72,9 +66,9 @@ def test_a_form_posted_after_the_limit_changes_nothing(client, auth, world):
     assert world.record.first_name == "Amira"
 
 
-def test_a_button_posted_after_the_limit_leads_to_the_plain_login_page(client, auth, world):
+def test_a_button_posted_after_the_limit_leads_to_the_plain_login_page(client, world):
     """A post-only action (archive) has no page of its own to come back to."""
-    auth.login(world.therapist.email)
+    login(client, world.therapist)
     _move_back(client, sessions.SEEN_AT, 2 * HOUR)
     response = client.post(f"/clients/{world.record.id}/archive")
     assert response.status_code == 302 and response.headers["Location"] == "/login"
@@ -87,21 +81,21 @@ def test_the_limits_come_from_the_settings(make_app, world):
 
     app = make_app(SESSION_IDLE_LIMIT=timedelta(minutes=5))
     client = app.test_client()
-    client.post("/login", data={"email": world.therapist.email, "password": PASSWORD})
+    login(client, world.therapist)
     assert client.get("/clients/").status_code == 200
     _move_back(client, sessions.SEEN_AT, 6 * 60)
     assert client.get("/clients/").status_code == 302
 
 
-def test_a_session_cookie_without_its_login_time_is_refused(client, auth, world):
-    auth.login(world.therapist.email)
+def test_a_session_cookie_without_its_login_time_is_refused(client, world):
+    login(client, world.therapist)
     with client.session_transaction() as session:
         del session[sessions.LOGIN_AT]
     assert client.get("/clients/").status_code == 302
 
 
-def test_client_portal_sessions_have_the_same_limits(client, auth, world):
-    auth.login(world.client_user.email)
+def test_client_portal_sessions_have_the_same_limits(client, world):
+    login(client, world.client_user)
     assert client.get("/me").status_code == 200
     _move_back(client, sessions.SEEN_AT, 61 * 60)
     response = client.get("/me")
@@ -111,7 +105,7 @@ def test_client_portal_sessions_have_the_same_limits(client, auth, world):
 # Fresh login for sensitive actions -----------------------------------------------------------------------------
 
 def test_a_sensitive_download_asks_for_the_password_again_then_continues(client, auth, world):
-    auth.login(world.owner.email)
+    login(client, world.owner)
     assert client.get("/audit/export.csv").status_code == 200  # just logged in: fresh
     _move_back(client, sessions.AUTHENTICATED_AT, 11 * 60)
     response = client.get("/audit/export.csv")
@@ -125,12 +119,12 @@ def test_a_sensitive_download_asks_for_the_password_again_then_continues(client,
     right = client.post("/account/confirm?next=/audit/export.csv", data={"password": PASSWORD})
     assert right.status_code == 302 and right.headers["Location"] == "/audit/export.csv"
     assert client.get("/audit/export.csv").headers["Content-Type"].startswith("text/csv")
-    assert [event.detail for event in _events("auth.login_failed")] == ["wrong password"]
-    assert [event.outcome for event in _events("auth.reauthenticate")] == ["success"]
+    assert [event.detail for event in audit_events("auth.login_failed")] == ["wrong password"]
+    assert [event.outcome for event in audit_events("auth.reauthenticate")] == ["success"]
 
 
-def test_a_stale_post_changes_nothing_and_returns_to_its_page(client, auth, world):
-    auth.login(world.owner.email)
+def test_a_stale_post_changes_nothing_and_returns_to_its_page(client, world):
+    login(client, world.owner)
     _move_back(client, sessions.AUTHENTICATED_AT, 30 * 60)
     response = client.post(f"/team/{world.colleague.id}/deactivate", headers={"Referer": "http://localhost/team"})
     assert response.status_code == 302 and response.headers["Location"] == "/account/confirm?next=/team"
@@ -138,14 +132,14 @@ def test_a_stale_post_changes_nothing_and_returns_to_its_page(client, auth, worl
     assert world.colleague.is_active
 
 
-def test_the_page_after_confirming_is_always_on_this_site(client, auth, world):
-    auth.login(world.owner.email)
+def test_the_page_after_confirming_is_always_on_this_site(client, world):
+    login(client, world.owner)
     response = client.post("/account/confirm?next=https://evil.example/", data={"password": PASSWORD})
     assert response.headers["Location"] == "/"
 
 
 def test_guessing_the_password_on_an_open_session_logs_it_out(client, auth, world):
-    auth.login(world.owner.email)
+    login(client, world.owner)
     for _ in range(5):
         response = client.post("/account/confirm", data={"password": "a wrong guess"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
@@ -156,8 +150,8 @@ def test_guessing_the_password_on_an_open_session_logs_it_out(client, auth, worl
     assert auth.login(world.owner.email).status_code == 400  # locked for a few minutes, even with the password
 
 
-def test_changing_the_password_counts_as_typing_it(client, auth, world):
-    auth.login(world.owner.email)
+def test_changing_the_password_counts_as_typing_it(client, world):
+    login(client, world.owner)
     _move_back(client, sessions.AUTHENTICATED_AT, HOUR)
     client.post("/account/password", data={"current_password": PASSWORD,
                                            "new_password": "a brand new passphrase", "confirm_password":

@@ -4,26 +4,27 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from practice.accounts.models import User
-from practice.audit.models import AuditEvent
 from practice.extensions import db
+from tests.support.helpers import audit_events, login
 
 
-def test_the_owner_adds_a_therapist_who_must_change_the_password(app, client, auth, world):
-    auth.login(world.owner.email)
+def test_the_owner_adds_a_therapist_who_must_change_the_password(app, client, world):
+    login(client, world.owner)
     response = client.post("/team/new", data={"name": "Nadia New", "email": "Nadia@Example.com",
                                               "temporary_password": "welcome-to-willow-st"})
     assert response.status_code == 302
     assert b"Nadia New" in client.get("/team").data
     nadia = db.session.scalars(select(User).where(User.email == "nadia@example.com")).one()
     assert nadia.role == "therapist" and nadia.is_password_temporary and nadia.practice_id == world.practice.id
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create")).one().target_id == nadia.id
+    [created] = audit_events("user.create")
+    assert created.target_id == nadia.id
     newcomer = app.test_client()
-    newcomer.post("/login", data={"email": "nadia@example.com", "password": "welcome-to-willow-st"})
+    login(newcomer, "nadia@example.com", "welcome-to-willow-st")
     assert newcomer.get("/").headers["Location"].endswith("/account/password")
 
 
-def test_a_taken_email_or_weak_password_is_refused_with_a_message(client, auth, world):
-    auth.login(world.owner.email)
+def test_a_taken_email_or_weak_password_is_refused_with_a_message(client, world):
+    login(client, world.owner)
     taken = client.post("/team/new", data={"name": "Twin", "email": world.other_therapist.email,
                                            "temporary_password": "welcome-to-willow-st"})
     assert b"already exists" in taken.data
@@ -35,20 +36,19 @@ def test_a_taken_email_or_weak_password_is_refused_with_a_message(client, auth, 
     assert b"at least 8 characters" in bad.data
 
 
-def test_the_owner_cannot_deactivate_themselves(client, auth, world):
-    auth.login(world.owner.email)
+def test_the_owner_cannot_deactivate_themselves(client, world):
+    login(client, world.owner)
     response = client.post(f"/team/{world.owner.id}/deactivate", follow_redirects=True)
     assert b"cannot deactivate your own account" in response.data
     assert world.owner.is_active
 
 
-def test_deactivate_and_reactivate_are_audited(client, auth, world):
-    auth.login(world.owner.email)
+def test_deactivate_and_reactivate_are_audited(client, world):
+    login(client, world.owner)
     client.post(f"/team/{world.colleague.id}/deactivate")
     assert not world.colleague.is_active
     assert b"Deactivated" in client.get("/team").data
     client.post(f"/team/{world.colleague.id}/activate")
     assert world.colleague.is_active
-    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == world.colleague.id,
-                                                                      AuditEvent.action.like("user.%"))))
+    actions = [event.action for event in audit_events("user.%", target_id=world.colleague.id)]
     assert actions == ["user.deactivate", "user.activate"]

@@ -1,11 +1,17 @@
-"""Helpers every kind of request test uses: logging in through the real form, reading pages and audit rows."""
+"""Helpers the tests share: logging in through the real form, reading pages and audit rows, dates, answers."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
 
 from practice.audit.models import AuditEvent
 from practice.extensions import db
+from practice.intake import screening
 from tests.support.world import PASSWORD
+
+#: intake answers saying "no" to every red-flag question
+ALL_NO = {f"rf_{question.key}": "no" for question in screening.RED_FLAG_QUESTIONS}
 
 
 def login(client, user_or_email, password: str = PASSWORD, **kwargs) -> None:
@@ -35,15 +41,27 @@ def text_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def audit_events(action: str | None = None, **where) -> list[AuditEvent]:
-    """Audit rows, oldest first: of `action` if given (a trailing '%' matches a prefix), filtered by columns.
+def days_ago(n: int) -> date:
+    """The day `n` days before today (negative: after today)."""
+    return date.today() - timedelta(days=n)
 
-    Reads what the requests committed, not what the test's session remembers.
+
+def audit_events(action: str | None = None, *, after_id: int = 0, **where) -> list[AuditEvent]:
+    """Audit rows, oldest first, of `action` if given (a trailing '%' matches a prefix) and with these column values.
+
+    `after_id` keeps the rows newer than that id; a list, tuple or set matches any of its values. Reads what the
+    requests committed, not what the test's session remembers.
     """
     db.session.expire_all()
-    query = select(AuditEvent)
+    query = select(AuditEvent).where(AuditEvent.id > after_id)
     if action is not None:
         query = query.where(AuditEvent.action.like(action) if action.endswith("%") else AuditEvent.action == action)
-    for column, value in where.items():
-        query = query.where(getattr(AuditEvent, column) == value)
+    for name, value in where.items():
+        column = getattr(AuditEvent, name)
+        query = query.where(column.in_(value) if isinstance(value, (list, tuple, set)) else column == value)
     return list(db.session.scalars(query.order_by(AuditEvent.id)))
+
+
+def last_audit_id() -> int:
+    """The id of the newest audit row (0 when there is none): pass it as `after_id` to see what came next."""
+    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
