@@ -48,7 +48,9 @@ class HomeLogForm(FlaskForm):
 
     def pain_value(self) -> int | None:
         """The chosen pain score, or None."""
-        return int(self.pain.data) if self.pain.data not in (None, "", "None") else None
+        # Optional() lets blank input through unchecked, spaces included ("   " must read as no score, not crash).
+        value = (self.pain.data or "").strip()
+        return int(value) if value not in ("", "None") else None
 
 
 def assignment_choices() -> list[tuple[str, str]]:
