@@ -34,7 +34,7 @@ from practice.portal.operations import (
     review_client_intake,
     review_log,
 )
-from practice.unit_of_work import respond_after_commit
+from practice.unit_of_work import reads_only, respond_after_commit
 
 bp = Blueprint("portal_staff", __name__, url_prefix="/clients/<id:client_id>/portal")
 
@@ -87,6 +87,7 @@ def _mail_invitation(client: Client, invitation, link: str) -> bool:
 
 @bp.route("/invitation-handout", methods=["POST"])
 @staff_required
+@reads_only  # posted only to keep the token out of URLs: it writes nothing but its audit row, after the render
 def invitation_handout(client_id: int):
     """The handout with the invitation link in its QR code, for a client who has not joined yet (not cached)."""
     client = get_client_or_404(client_id)

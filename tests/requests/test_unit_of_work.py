@@ -100,6 +100,24 @@ def notify_then_fail(ending: str, client_id: int):
     raise RuntimeError("a bug after the change")
 
 
+@probe.get("/look/<int:client_id>")
+@staff_required
+def look(client_id: int):
+    """A page view: its audit row waits for the edge, so nothing is written while the page renders."""
+    record_event("edge_probe.look", target=db.session.get(Client, client_id))
+    return str(db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == "edge_probe.look")))
+
+
+@probe.get("/look-twice/<int:client_id>")
+@staff_required
+def look_twice(client_id: int):
+    record_event("edge_probe.discarded")
+    db.session.rollback()  # as a failed render does: what was recorded before is dropped
+    record_event("edge_probe.kept", target=db.session.get(Client, client_id))
+    return "ok"
+
+
 @pytest.fixture
 def committed(database_url):
     """Read what is committed, through a connection of the test's own (none of the app's settings or events)."""
@@ -206,6 +224,19 @@ def test_after_commit_callbacks_never_run_when_the_request_is_rolled_back(therap
     assert response.status_code == status
     assert "callbacks run" not in seen
     assert _name(committed, world) == "Amira"
+
+
+def test_a_page_view_writes_its_audit_row_at_the_edge_not_before_the_render(therapist, world, committed):
+    response = therapist.get(f"/_edge/look/{world.record.id}")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "0"  # not even flushed while the view ran
+    assert _events(committed, "edge_probe.look") == [("edge_probe.look", "success", world.record.id)]
+
+
+def test_a_rollback_drops_the_audit_rows_a_page_view_kept_for_the_edge(therapist, world, committed):
+    assert therapist.get(f"/_edge/look-twice/{world.record.id}").status_code == 200
+    assert _events(committed, "edge_probe.discarded") == []
+    assert _events(committed, "edge_probe.kept") == [("edge_probe.kept", "success", world.record.id)]
 
 
 class RecordingSMTP:
