@@ -54,20 +54,14 @@ def transaction_mode() -> str | None:
 
 def add_at_edge(row) -> None:
     """Add `row` to the session just before the request commits (a rollback before then drops it)."""
-    database = db.session()
-    if not database.in_transaction():
-        database.begin()  # so that a rollback before the edge has a transaction to end, and drops the row
-    database.info.setdefault(_ROWS_AT_EDGE, []).append(row)
+    _keep_for_the_edge(_ROWS_AT_EDGE, row)
 
 
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once the request has committed; never if it is rolled back. What it records is committed."""
     if transaction_mode() is None:
         raise RuntimeError("after_commit() needs a request: commands commit by themselves")
-    database = db.session()
-    if not database.in_transaction():
-        database.begin()
-    database.info.setdefault(_AFTER_COMMIT, []).append(callback)
+    _keep_for_the_edge(_AFTER_COMMIT, callback)
 
 
 def respond_after_commit(render: Callable[[], str], status: int = 200) -> Response:
@@ -109,6 +103,13 @@ def _commit_at_edge(response: Response) -> Response:
             callback()
         _commit()  # what the callbacks recorded, e.g. the audit row of an e-mail that could not be sent
     return response
+
+
+def _keep_for_the_edge(key: str, item) -> None:
+    database = db.session()
+    if not database.in_transaction():
+        database.begin()  # so that a rollback before the edge has a transaction to end, and drops the item
+    database.info.setdefault(key, []).append(item)
 
 
 def _commit() -> None:
