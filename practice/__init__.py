@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(build_config(Path(app.instance_path), config))
     app.url_map.converters["id"] = RecordIdConverter
+    register_unit_of_work(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -51,6 +52,13 @@ class RecordIdConverter(IntegerConverter):
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=MAX_RECORD_ID)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """One commit per request, at the edge; registered first, so its commit is the last step of a response."""
+    from practice.unit_of_work import register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:

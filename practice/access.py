@@ -19,12 +19,12 @@ from practice.extensions import db
 def deny(action: str, *, target_type: str, target_id, client_id: int | None = None, status: int = 404):
     """Audit a refused access and answer `status` (404 by default, exactly like a missing record).
 
-    Whatever the request had changed is rolled back first, so only the audit row is written.
+    Whatever the request had changed is rolled back first, so only the audit row is written: the error page
+    goes through the edge like any response, and the edge commits it (`practice.unit_of_work`).
     """
     db.session.rollback()
     record_event(action, outcome=OUTCOME_DENIED, client_id=client_id, detail=f"{target_type} {target_id}"[:255],
                  target_type=target_type, target_id=target_id if is_record_id(target_id) else None)
-    db.session.commit()
     abort(status)
 
 

@@ -1,17 +1,23 @@
-"""Database helpers shared by every domain: UTC timestamps and SQLite connection settings."""
+"""Database helpers shared by every domain: UTC timestamps, row locks and SQLite connection settings."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
-from flask import has_request_context
 from sqlalchemy import DateTime, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import object_session
 from sqlalchemy.types import TypeDecorator
 
+from practice.unit_of_work import READ, WRITE, transaction_mode
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: the largest id an INTEGER primary key holds on every backend (PostgreSQL's int4)
 MAX_RECORD_ID = 2**31 - 1
+#: statements that write (a savepoint too: the handout cache opens one to insert); a read snapshot locks first
+_WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT)\b", re.IGNORECASE)
+#: in a connection's info: its transaction is a reading request's snapshot that has not written yet
+_READ_SNAPSHOT = "practice.read_snapshot"
 
 
 def is_record_id(value) -> bool:
@@ -49,7 +55,7 @@ def lock_latest(record) -> None:
     Without the lock, two saves of the same record on PostgreSQL both pass the version check and the second
     one's UPDATE then matches no row (StaleDataError, a 500), or two inserts collide. Locked, the second save
     waits, sees the first one's version and gets the clear conflict message. (SQLite ignores FOR UPDATE:
-    its write lock already queues whole requests.)
+    its write lock, taken by a saving request's first statement, already queues whole saves.)
     """
     state = inspect(record)
     if not state.has_identity:
@@ -65,7 +71,7 @@ def lock_latest(record) -> None:
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """Turn on WAL, a busy timeout and foreign keys, and make write transactions begin immediately."""
+    """Turn on WAL, a busy timeout and foreign keys; a request holds the write lock only while it writes."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -80,12 +86,29 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # Every request may write, GETs included: viewing a record writes its audit row. So a request takes
-        # the write lock up front and writers queue on the busy timeout. A transaction that read first and
-        # writes later fails at once with "database is locked" if anyone committed in between (WAL's
-        # SQLITE_BUSY_SNAPSHOT: waiting cannot help it, so the busy timeout is skipped).
-        # Commands and scripts, outside requests, begin normally.
-        if has_request_context():
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
+        # A request that writes (a POST) takes the write lock up front, so two saves queue on the busy timeout:
+        # a transaction that read first and writes later fails at once with "database is locked" if anyone
+        # committed in between (WAL's SQLITE_BUSY_SNAPSHOT: waiting cannot help it, so the busy timeout is
+        # skipped). A request that only reads (a GET, or a view marked `reads_only`) begins a plain read snapshot,
+        # which blocks no one while its page or PDF renders; `_lock_before_first_write` takes the lock when it
+        # writes its audit rows at the edge (or the handout cache after its render).
+        # Commands, scripts and tests' own transactions, outside requests, begin normally and are left alone.
+        mode = transaction_mode()
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == WRITE else "BEGIN")
+        connection.info[_READ_SNAPSHOT] = mode == READ
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_before_first_write(connection, _cursor, statement, _parameters, _context, _executemany):
+        # A reading request's first write: end its snapshot (it only read, so there is nothing to keep) and
+        # begin again with the write lock, waiting on the busy timeout like any writer. Its reads may then see
+        # newer rows; it only inserts (audit rows, the handout cache), so it cannot overwrite anyone's change.
+        if connection.info.get(_READ_SNAPSHOT) and _WRITE_STATEMENT.match(statement):
+            connection.info[_READ_SNAPSHOT] = False
+            raw = connection.connection.dbapi_connection
+            raw.execute("COMMIT")
+            raw.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection):
+        connection.info.pop(_READ_SNAPSHOT, None)

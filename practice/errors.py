@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
-from practice.extensions import db
+from practice.unit_of_work import roll_back_request
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -36,5 +36,5 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        roll_back_request()
         return _render(500)

@@ -12,7 +12,8 @@ class Base(DeclarativeBase):
     """Declarative base for every model."""
 
 
-# Views commit once and then render: keep loaded objects usable after the commit instead of reloading them.
+# The edge commits once (practice/unit_of_work.py); a page made after the commit (the invitation page) uses
+# objects loaded before it: keep them usable instead of reloading them.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()

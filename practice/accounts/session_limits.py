@@ -8,7 +8,6 @@ from flask_login import current_user, logout_user
 
 from practice.accounts import sessions
 from practice.audit.operations import record_event
-from practice.extensions import db
 
 
 def end_session_if_expired(config):
@@ -20,7 +19,6 @@ def end_session_if_expired(config):
         sessions.touch(session, now)
         return None
     record_event("auth.session_expired", target=current_user._get_current_object(), detail=reason)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(sessions.MESSAGES[reason] + ("" if request.method == "GET" else " " + sessions.NOT_SAVED), "info")

@@ -45,10 +45,8 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data, policy=_login_policy())
         if user is None:
-            db.session.commit()
             form.password.errors.append(LOGIN_FAILED_MESSAGE)
             return render_template("accounts/login.html", form=form), 400
-        db.session.commit()
         begin_session(user)
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
@@ -62,7 +60,6 @@ def logout():
     user = current_user._get_current_object()
     end_all_sessions(user)
     record_event("auth.logout", target=user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash("You have logged out.", "info")
@@ -80,10 +77,8 @@ def password():
             change_password(user, current_password=form.current_password.data,
                             new_password=form.new_password.data)
         except AccountError as error:
-            db.session.commit()  # keeps the audit row of a wrong current password
             getattr(form, error.field or "new_password").errors.append(str(error))
             return render_template("accounts/password.html", form=form), 400
-        db.session.commit()
         login_user(user)  # the token changed: issue this session a new cookie, others are ended
         sessions.confirm_password(session, time.time())
         flash("Your password has been changed. Other sessions have been logged out.", "success")
@@ -125,7 +120,6 @@ def new_therapist():
             field = form.email if error.field == "email" else form.temporary_password
             field.errors.append(str(error))
             return render_template("accounts/therapist_form.html", form=form), 400
-        db.session.commit()
         flash(f"{therapist.name} can now log in with the temporary password; they will be asked to change it.",
               "success")
         return redirect(url_for("accounts.team"))
@@ -156,7 +150,6 @@ def _set_active(user_id: int, is_active: bool):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("accounts.team"))
-    db.session.commit()
     flash(f"{member.name} has been {'reactivated' if is_active else 'deactivated'}.", "success")
     return redirect(url_for("accounts.team"))
 
@@ -176,18 +169,15 @@ def confirm_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if confirm_identity(user, form.password.data, policy=_login_policy()):
-            db.session.commit()
             sessions.confirm_password(session, time.time())
             return redirect(target)
         if user.locked_until is not None:
             # Repeated wrong passwords on an open session look like someone else at the keyboard: end it.
             end_all_sessions(user)
-            db.session.commit()
             logout_user()
             session.clear()
             flash("Too many wrong passwords: you have been logged out. Try again in a few minutes.", "error")
             return redirect(url_for("accounts.login"))
-        db.session.commit()
         form.password.errors.append("That password is not correct.")
         return render_template("accounts/confirm_password.html", form=form), 400
     return render_template("accounts/confirm_password.html", form=form), form_page_status()

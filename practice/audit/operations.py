@@ -5,7 +5,9 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from practice.audit.models import OUTCOME_SUCCESS, AuditEvent
+from practice.database import utcnow
 from practice.extensions import db
+from practice.unit_of_work import READ, add_at_edge, transaction_mode
 
 MAX_DETAIL_LENGTH = 255
 
@@ -22,9 +24,10 @@ def record_event(
     target_type: str | None = None,
     target_id: int | None = None,
 ) -> AuditEvent:
-    """Add one audit row for `action` on `target` (a model instance or None); flushes, never commits.
+    """Add one audit row for `action` on `target` (a model instance or None); never commits.
 
-    The actor defaults to the logged-in user and the address to the current request's.
+    The actor defaults to the logged-in user and the address to the current request's. A request that only
+    reads writes the row at its edge, just before the commit (`practice.unit_of_work`); others flush it now.
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
@@ -34,6 +37,7 @@ def record_event(
     if practice_id is None:
         practice_id = getattr(actor, "practice_id", None) or getattr(target, "practice_id", None)
     event = AuditEvent(
+        at=utcnow(),  # when it happened, even when the row is written at the end of the request
         action=action,
         actor_id=getattr(actor, "id", None),
         actor_role=getattr(actor, "role", None),
@@ -46,6 +50,9 @@ def record_event(
         outcome=outcome,
         detail=detail[:MAX_DETAIL_LENGTH] if detail else None,
     )
-    db.session.add(event)
-    db.session.flush()
+    if transaction_mode() == READ:
+        add_at_edge(event)  # no write, and so on SQLite no write lock, before the page or PDF is made
+    else:
+        db.session.add(event)
+        db.session.flush()
     return event

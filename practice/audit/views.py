@@ -56,7 +56,6 @@ def index():
         page = db.paginate(audit_query(current_user.practice_id, wanted), per_page=EVENTS_PER_PAGE,
                            error_out=False)
     record_event("audit.view", client_id=client.id if client else None, detail=request.query_string.decode()[:200])
-    db.session.commit()
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("audit/index.html", form=form, page=page, client=client, filters=filters,
                            names=_names(page.items if page else [])), 200 if wanted is not None else 400
@@ -89,7 +88,6 @@ def export():
              "client_name": names["clients"].get(event.client_id), "ip_address": event.ip_address,
              "detail": event.detail} for event in events]
     record_event("audit.export", client_id=client.id if client else None, detail=f"{len(rows)} rows")
-    db.session.commit()
     response = Response(to_csv(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="audit-log-{date.today().isoformat()}.csv"'
     response.headers["Cache-Control"] = "no-store"

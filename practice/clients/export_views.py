@@ -48,7 +48,6 @@ def export(client_id: int):
              for name in sorted(counts, key=lambda name: (list(PART_LABELS).index(name) if name in PART_LABELS
                                                          else len(PART_LABELS), name))]
     record_event("client.export_page", target=client)
-    db.session.commit()
     return render_template("clients/export.html", client=client, parts=parts)
 
 
@@ -60,7 +59,6 @@ def export_json(client_id: int):
     client = get_client_or_404(client_id)
     record = client_record(client, exported_by=current_user._get_current_object())
     record_event("client.export", target=client, detail=f"json, {sum(record['row_counts'].values())} rows")
-    db.session.commit()
     response = Response(json.dumps(record, ensure_ascii=False, indent=1), mimetype="application/json")
     return _as_attachment(response, export_file_stem(client, date.today()) + ".json")
 
@@ -81,11 +79,9 @@ def export_pdf(client_id: int):
     except RenderError as error:
         db.session.rollback()
         record_event("client.export", target=client, outcome="failure", detail=f"pdf: {error}"[:120])
-        db.session.commit()
         return render_template("errors/error.html", status=503, title="The PDF could not be made",
                                message=str(error)), 503
     record_event("client.export", target=client, detail="pdf")
-    db.session.commit()
     return pdf_response(pdf, export_file_stem(client, date.today()) + ".pdf")
 
 

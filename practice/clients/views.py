@@ -88,7 +88,6 @@ def new():
         therapist = _therapist_from_form(form, None)
         client = create_client(current_user.practice_id, _form_values(form), therapist=therapist,
                                actor=current_user._get_current_object())
-        db.session.commit()
         flash(f"{client.full_name} has been added.", "success")
         return redirect(url_for("clients.show", client_id=client.id))
     return render_template("clients/form.html", form=form, client=None), form_page_status()
@@ -100,7 +99,6 @@ def show(client_id: int):
     """A client's page."""
     client = get_client_or_404(client_id)
     record_event("client.view", target=client)
-    db.session.commit()
     return render_template("clients/show.html", client=client, intake=client_intake_summary(client),
                            questionnaires=QUESTIONNAIRES, plans=client_plans(client.id),
                            notes=recent_notes(client.id), home_care=home_care_panel(client, today=date.today()),
@@ -118,11 +116,9 @@ def edit(client_id: int):
         therapist = _therapist_from_form(form, client)
         changed = update_client(client, _form_values(form), actor=actor)
         reassigned = assign_therapist(client, therapist, actor=actor) if current_user.is_owner else False
-        db.session.commit()
         flash("Changes saved." if changed or reassigned else "Nothing had changed.", "success")
         return redirect(url_for("clients.show", client_id=client.id))
     record_event("client.view", target=client, detail="edit form")
-    db.session.commit()
     return render_template("clients/form.html", form=form, client=client), form_page_status()
 
 
@@ -143,6 +139,5 @@ def restore(client_id: int):
 def _set_archived(client_id: int, is_archived: bool):
     client = get_client_or_404(client_id)
     set_archived(client, is_archived, actor=current_user._get_current_object())
-    db.session.commit()
     flash(f"{client.full_name} has been {'archived' if is_archived else 'restored'}.", "success")
     return redirect(url_for("clients.show", client_id=client.id))

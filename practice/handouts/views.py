@@ -44,7 +44,6 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 def _render_failed(error: RenderError, client, action: str):
     db.session.rollback()
     record_event(action, target=client, outcome=OUTCOME_FAILURE, detail=str(error)[:120])
-    db.session.commit()
     return render_template("errors/error.html", status=503, title="The PDF could not be made",
                            message=str(error)), 503
 
@@ -63,7 +62,6 @@ def handout(client_id: int, plan_id: int, number: int):
     except RenderError as error:
         return _render_failed(error, client, "handout.download")
     record_event("handout.download", target=plan, detail=f"version {number}, {variant}{', cached' if was_cached else ''}")
-    db.session.commit()
     large = "-large-print" if variant == "large" else ""
     return pdf_response(pdf, f"home-plan-{client.first_name}-v{number}{large}.pdf")
 
@@ -78,7 +76,6 @@ def print_view(client_id: int, plan_id: int, number: int):
     practice = db.session.get(Practice, client.practice_id)
     context = handout_context(version, practice, _variant(), portal_url())
     record_event("handout.print_view", target=plan, detail=f"version {number}")
-    db.session.commit()
     return handout_html(context, for_screen=True)
 
 
@@ -110,5 +107,4 @@ def referral(client_id: int, intake_id: int):
     except RenderError as error:
         return _render_failed(error, client, "referral.download")
     record_event("referral.download", target=intake)
-    db.session.commit()
     return pdf_response(pdf, f"referral-{client.last_name}-{intake.taken_on.isoformat()}.pdf")

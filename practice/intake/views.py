@@ -67,7 +67,6 @@ def new(client_id: int):
         except IntakeLocked:  # a colleague started a draft meanwhile
             db.session.rollback()
             return _draft_exists(client, form, open_draft(client.id))
-        db.session.commit()
         flash("Intake signed." if intake.is_signed else "Draft saved.", "success")
         return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
     return (render_template("intake/form.html", client=client, form=form, intake=None, previous=previous),
@@ -103,11 +102,9 @@ def edit(client_id: int, intake_id: int):
             db.session.rollback()
             flash(CONFLICT_MESSAGE, "error")
             return render_template("intake/form.html", client=client, form=form, intake=intake, conflict=True), 409
-        db.session.commit()
         flash("Intake signed." if intake.is_signed else "Draft saved.", "success")
         return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
     record_event("intake.view", target=intake, detail="edit form")
-    db.session.commit()
     return render_template("intake/form.html", client=client, form=form, intake=intake), form_page_status()
 
 
@@ -118,7 +115,6 @@ def show(client_id: int, intake_id: int):
     client = get_client_or_404(client_id)
     intake = get_intake_or_404(client, intake_id)
     record_event("intake.view", target=intake)
-    db.session.commit()
     return _render_intake(client, intake, RedFlagActionForm())
 
 
@@ -143,7 +139,6 @@ def action(client_id: int, intake_id: int):
         return _render_intake(client, intake, form, 400)
     record_action(intake, advice=form.advice.data, referred_to=form.referred_to.data, acted_on=form.acted_on.data,
                   actor=_actor())
-    db.session.commit()
     flash("The action taken has been recorded.", "success")
     return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
 
@@ -161,7 +156,6 @@ def questionnaire(client_id: int, key: str):
     if form.validate_on_submit():
         response = record_questionnaire(client, key, decode_answers(definition, form), taken_on=form.taken_on.data,
                                         actor=_actor())
-        db.session.commit()
         if response.is_complete:
             flash(f"{definition.name} saved.", "success")
         else:

@@ -49,7 +49,6 @@ def copy(item_id: int):
     duplicate = next((own for own in practice_library(current_user.practice_id) if own.copied_from_id == item.id), None)
     if duplicate is None:
         duplicate = copy_item(item, current_user.practice_id, actor=current_user._get_current_object())
-        db.session.commit()
         flash(f"Your practice now has its own copy of {item.name}; the shared original is unchanged.", "success")
     return redirect(url_for("library.edit", item_id=duplicate.id))
 
@@ -61,7 +60,6 @@ def new():
     form = LibraryItemForm()
     if form.validate_on_submit():
         item = create_item(current_user.practice_id, form.values(), actor=current_user._get_current_object())
-        db.session.commit()
         flash(f"{item.name} has been added to your library.", "success")
         return redirect(url_for("library.show", item_id=item.id))
     return render_template("library/form.html", form=form, item=None), form_page_status()
@@ -80,7 +78,6 @@ def edit(item_id: int):
         form.load(item)
     if form.validate_on_submit():
         update_item(item, form.values(), actor=current_user._get_current_object())
-        db.session.commit()
         flash("Changes saved.", "success")
         return redirect(url_for("library.show", item_id=item.id))
     return render_template("library/form.html", form=form, item=item), form_page_status()

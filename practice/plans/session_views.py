@@ -56,7 +56,6 @@ def new(client_id: int):
     if form.validate_on_submit():
         note = create_note(client, _values(form), actor=current_user._get_current_object(),
                            sign=request.form.get("submit_action") == "sign")
-        db.session.commit()
         flash("Session note signed." if note.is_signed else "Session note saved.", "success")
         return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
     return render_template("plans/session_form.html", client=client, form=form, note=None), form_page_status()
@@ -69,7 +68,6 @@ def show(client_id: int, note_id: int):
     client = get_client_or_404(client_id)
     note = get_note_or_404(client, note_id)
     record_event("session.view", target=note)
-    db.session.commit()
     return render_template("plans/session_show.html", client=client, note=note, form=AmendmentForm())
 
 
@@ -92,13 +90,11 @@ def edit(client_id: int, note_id: int):
             flash("Someone else saved this note while you were editing it. Your text is still in the form; "
                   "compare it with the saved note and save again.", "error")
             return render_template("plans/session_form.html", client=client, form=form, note=note), 409
-        db.session.commit()
         flash("Session note saved.", "success")
         return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
     if request.method == "GET":
         # The form shows the note's text: opening it is a view of health information.
         record_event("session.view", target=note, detail="edit form")
-        db.session.commit()
     return render_template("plans/session_form.html", client=client, form=form, note=note), form_page_status()
 
 
@@ -115,6 +111,5 @@ def amend(client_id: int, note_id: int):
     if not form.validate_on_submit():
         return render_template("plans/session_show.html", client=client, note=note, form=form), 400
     amend_note(note, form.text.data, actor=current_user._get_current_object())
-    db.session.commit()
     flash("Amendment added.", "success")
     return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))

@@ -88,7 +88,6 @@ def new(client_id: int):
         flash("Record an intake first: the plan is built from it.", "error")
         return redirect(url_for("clients.show", client_id=client.id))
     plan = operations.create_plan(client, intake, actor=_actor())
-    db.session.commit()
     flash("A suggested plan has been drafted from the intake. Check and edit it, then activate it.", "success")
     return _back(client, plan)
 
@@ -100,7 +99,6 @@ def show(client_id: int, plan_id: int):
     client = get_client_or_404(client_id)
     plan = get_plan_or_404(client, plan_id)
     record_event("plan.view", target=plan)
-    db.session.commit()
     return _render(client, plan)
 
 
@@ -115,7 +113,6 @@ def _attempt(client: Client, plan: Plan, change, success: str, anchor: str = "",
         db.session.rollback()
         flash(str(refusal), "error")
         return _render(client, plan, status=400, **render)
-    db.session.commit()
     flash(success, "success")
     return _back(client, plan, anchor)
 
@@ -236,7 +233,6 @@ def version(client_id: int, plan_id: int, number: int):
     plan = get_plan_or_404(client, plan_id)
     frozen = get_version_or_404(plan, number)
     record_event("plan.version_view", target=plan, detail=f"version {number}")
-    db.session.commit()
     return render_template("plans/version.html", client=client, plan=plan, version=frozen, content=frozen.frozen)
 
 

@@ -34,6 +34,7 @@ from practice.portal.operations import (
     review_client_intake,
     review_log,
 )
+from practice.unit_of_work import reads_only, respond_after_commit
 
 bp = Blueprint("portal_staff", __name__, url_prefix="/clients/<id:client_id>/portal")
 
@@ -62,11 +63,14 @@ def invite(client_id: int):
         db.session.rollback()
         flash(str(error), "error")
         return _back(client)
-    db.session.commit()
-    link = invitation_link(token)
-    mailed = _mail_invitation(client, invitation, link)
-    return render_template("portal/invitation.html", client=client, invitation=invitation, link=link, token=token,
-                           qr=qr_data_uri(link), mailed=mailed, plan=home_plan(client))
+    link, plan = invitation_link(token), home_plan(client)
+
+    def page_after_mailing() -> str:
+        # Only a committed invitation is mailed: a link that a rollback would make unknown never goes out.
+        return render_template("portal/invitation.html", client=client, invitation=invitation, link=link, token=token,
+                               qr=qr_data_uri(link), mailed=_mail_invitation(client, invitation, link), plan=plan)
+
+    return respond_after_commit(page_after_mailing)
 
 
 def _mail_invitation(client: Client, invitation, link: str) -> bool:
@@ -77,13 +81,13 @@ def _mail_invitation(client: Client, invitation, link: str) -> bool:
         send_mail(to=invitation.email, subject=f"Your home care plan at {practice.name}", body=body)
     except MailError as error:
         record_event("portal.invite_mail", target=invitation, outcome=OUTCOME_FAILURE, detail=str(error))
-        db.session.commit()
         return False
     return True
 
 
 @bp.route("/invitation-handout", methods=["POST"])
 @staff_required
+@reads_only  # posted only to keep the token out of URLs: it writes nothing but its audit row, after the render
 def invitation_handout(client_id: int):
     """The handout with the invitation link in its QR code, for a client who has not joined yet (not cached)."""
     client = get_client_or_404(client_id)
@@ -102,7 +106,6 @@ def invitation_handout(client_id: int):
         flash(f"The handout could not be made: {error}", "error")
         return _back(client)
     record_event("handout.download", target=plan.plan, detail=f"version {plan.version.number}, with invitation")
-    db.session.commit()
     return pdf_response(pdf, f"home-plan-{client.first_name}-v{plan.version.number}-invitation.pdf")
 
 
@@ -112,7 +115,6 @@ def remove(client_id: int):
     """End the client's portal access at once (their session ends on the next request)."""
     client = get_client_or_404(client_id)
     remove_access(client, actor=_actor())
-    db.session.commit()
     flash(f"{client.first_name} can no longer log in. Send a new invitation to give access again.", "success")
     return _back(client)
 
@@ -131,7 +133,6 @@ def assign_form(client_id: int):
     except PortalError as error:
         flash(str(error), "error")
         return _back(client)
-    db.session.commit()
     flash(f"Sent to {client.first_name}'s portal page.", "success")
     return _back(client)
 
@@ -144,7 +145,6 @@ def cancel(client_id: int, assignment_id: int):
     assignment = record_of_client_or_404(Assignment, assignment_id, client, denied_action="portal.assignment_denied")
     if assignment.is_open:
         cancel_assignment(assignment, actor=_actor())
-        db.session.commit()
         flash("Request withdrawn.", "success")
     return _back(client)
 
@@ -160,7 +160,6 @@ def review(client_id: int, log_id: int):
         flash(" ".join(form.note.errors), "error")
         return _back(client)
     review_log(log, note=form.note.data, actor=_actor())
-    db.session.commit()
     flash("Marked as reviewed.", "success")
     return _back(client)
 
@@ -173,7 +172,6 @@ def review_intake(client_id: int, intake_id: int):
     intake = get_intake_or_404(client, intake_id)
     if intake.source == SOURCE_CLIENT and intake.reviewed_at is None:
         review_client_intake(intake, actor=_actor())
-        db.session.commit()
         flash("Marked as reviewed. Screening results still need their action recorded if any.", "success")
     return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
 
@@ -185,7 +183,6 @@ def logs(client_id: int):
     client = get_client_or_404(client_id)
     entries = client_logs(client.id, limit=365)
     record_event("home_log.list_view", target=client)
-    db.session.commit()
     return render_template("portal/staff_logs.html", client=client, logs=entries,
                            sign_labels=warning_signs.WARNING_SIGN_LABELS)
 

@@ -97,7 +97,6 @@ def home():
     log = log_for(client.id, today)
     form = _log_form(plan, log)
     record_event("portal.home_view", target=client)
-    db.session.commit()
     return render_template("portal/home.html", client=client, plan=plan, form=form, day=today, log=log,
                            assignments=open_assignments(client.id), warning=open_warning(client.id, today=today),
                            advice=warning_signs.CLIENT_ADVICE, headings=warning_signs.CLIENT_HEADINGS,
@@ -145,7 +144,6 @@ def log_day(day: str):
                              backfill_days=_backfill_days())
         except ForeignStep as error:
             deny("home_log.foreign_step", target_type="plan_step", target_id=str(error)[:40], client_id=client.id)
-        db.session.commit()
         if saved.warning_level != "clear":
             return redirect(url_for("portal.home", _anchor="warning"))
         flash(f"Saved your log for {_day_label(when, today)}. Thank you!", "success")
@@ -180,7 +178,6 @@ def history():
     open_days = [day for day in loggable_days(today, _backfill_days()) if day not in logged]
     plan = home_plan(client)
     record_event("portal.history_view", target=client)
-    db.session.commit()
     return render_template("portal/history.html", client=client, logs=logs, open_days=open_days, today=today,
                            day_label=_day_label, plan=plan, sign_labels=warning_signs.WARNING_SIGN_LABELS)
 
@@ -194,7 +191,6 @@ def progress():
     report = client_progress(client, today=_today(), steps_per_day=len(plan.steps) if plan else 0,
                              plan_started=plan_started_on(plan.plan.id) if plan else None, include_sessions=False)
     record_event("portal.progress_view", target=client)
-    db.session.commit()
     return render_template("portal/progress.html", client=client, report=report, plan=plan)
 
 
@@ -213,12 +209,10 @@ def handout():
     except RenderError as error:
         db.session.rollback()
         record_event("handout.download", target=client, outcome=OUTCOME_FAILURE, detail=str(error)[:120])
-        db.session.commit()
         return render_template("errors/error.html", status=503, title="Your handout could not be made just now",
                                message="Please try again in a minute."), 503
     record_event("handout.download", target=plan.plan,
                  detail=f"version {plan.version.number}, {variant}, by the client{', cached' if was_cached else ''}")
-    db.session.commit()
     return pdf_response(pdf, f"my-home-plan-v{plan.version.number}.pdf")
 
 
@@ -244,7 +238,6 @@ def questionnaire(assignment_id: int):
         response = record_questionnaire(client, definition.key, answers, taken_on=_today(),
                                         actor=_me(), source=SOURCE_CLIENT)
         complete_assignment(assignment, response.id, actor=_me())
-        db.session.commit()
         flash(f"Thank you: your answers to the {definition.name} went to your therapist.", "success")
         return redirect(url_for("portal.home"))
     status = 400 if request.method == "POST" else 200
@@ -269,7 +262,6 @@ def intake():
             flash("Your therapist is updating your details right now. Please try again later today.", "error")
             return redirect(url_for("portal.home"))
         complete_assignment(assignment, saved.id, actor=_me())
-        db.session.commit()
         level = saved.screening.level
         return render_template("portal/intake_sent.html", level=level, advice=warning_signs.CLIENT_ADVICE,
                                headings=warning_signs.CLIENT_HEADINGS)
@@ -290,7 +282,6 @@ def accept(token: str):
     if state != INVITATION_PENDING:
         if invitation is not None and request.method == "POST":
             record_event("portal.invitation_refused", target=invitation, outcome=OUTCOME_DENIED, detail=state)
-            db.session.commit()
         title, message = INVITATION_MESSAGES[state]
         return render_template("portal/invitation_invalid.html", title=title, message=message), (
             404 if state == "unknown" else 410)
@@ -302,7 +293,6 @@ def accept(token: str):
             db.session.rollback()
             form.password.errors.append(str(error))
         else:
-            db.session.commit()
             logout_user()
             begin_session(user)
             flash("Welcome! This is your home page: your routine for today is below.", "success")
