@@ -31,7 +31,7 @@ from practice.clients.models import Client  # noqa: E402
 from practice.extensions import db  # noqa: E402
 from practice.handouts.models import RenderedHandout  # noqa: E402
 from practice.handouts.operations import handout_context, handout_html  # noqa: E402
-from practice.handouts.rendering import worker_cpu_seconds  # noqa: E402
+from practice.pdf.rendering import worker_cpu_seconds  # noqa: E402
 from practice.intake import screening  # noqa: E402
 from practice.intake.operations import create_intake, record_action  # noqa: E402
 from practice.plans.operations import activate, create_plan, remove_step  # noqa: E402

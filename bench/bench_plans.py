@@ -34,9 +34,10 @@ from practice.extensions import db  # noqa: E402
 from practice.intake import contraindications  # noqa: E402
 from practice.intake.operations import create_intake, record_action  # noqa: E402
 from practice.library.operations import practice_library, seed_library  # noqa: E402
-from practice.plans.models import PlanStep, SessionAmendment, SessionNote  # noqa: E402
+from practice.notes.models import SessionAmendment
+from practice.plans.models import PlanStep, SessionNote  # noqa: E402
 from practice.plans.operations import activate, add_step, client_table, create_plan  # noqa: E402
-from practice.plans.session_operations import amend_note, create_note  # noqa: E402
+from practice.notes.operations import amend_note, create_note  # noqa: E402
 
 # Each run builds one database: (home steps in the plan, session notes of the client).
 SIZES = ((5, 5), (30, 50))

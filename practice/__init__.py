@@ -94,27 +94,29 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per domain."""
+    """One blueprint per domain, and one per page that gathers several (the case file, the dashboard)."""
+    import practice.casefile.export_views  # noqa: F401  (the record export's routes)
     from practice.accounts.views import bp as accounts_bp
     from practice.audit.views import bp as audit_bp
+    from practice.casefile.views import bp as casefile_bp
     from practice.clients.views import bp as clients_bp
-    import practice.clients.export_views  # noqa: F401  (adds the record export routes to the clients blueprint)
     from practice.dashboard import bp as dashboard_bp
     from practice.handouts.views import bp as handouts_bp
     from practice.intake.views import bp as intake_bp
     from practice.library.views import bp as library_bp
-    from practice.plans.session_views import bp as sessions_bp
+    from practice.notes.views import bp as notes_bp
     from practice.plans.views import bp as plans_bp
     from practice.portal.staff_views import bp as portal_staff_bp
     from practice.portal.views import bp as portal_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(clients_bp)
+    app.register_blueprint(casefile_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(plans_bp)
-    app.register_blueprint(sessions_bp)
+    app.register_blueprint(notes_bp)
     app.register_blueprint(handouts_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(portal_staff_bp)

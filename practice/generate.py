@@ -47,18 +47,11 @@ from practice.intake.models import (
 from practice.intake.operations import ACTION_LEVELS
 from practice.intake.questionnaires import QUESTIONNAIRES
 from practice.library.operations import practice_library, seed_library
+from practice.notes.models import SessionAmendment, SessionNote
 from practice.plans import suggest as suggestions
+from practice.plans.models import STATUS_ACTIVE, STATUS_ARCHIVED, STATUS_COMPLETED, Plan, PlanStep, PlanVersion
 from practice.plans.models import STATUS_DRAFT as PLAN_DRAFT
-from practice.plans.models import (
-    STATUS_ACTIVE,
-    STATUS_ARCHIVED,
-    STATUS_COMPLETED,
-    Plan,
-    PlanStep,
-    PlanVersion,
-    SessionAmendment,
-    SessionNote,
-)
+
 # The same step modification and version snapshot as create_plan and activate, so versions look real.
 from practice.plans.operations import _modification_text, _safety, snapshot
 from practice.portal import warning_signs

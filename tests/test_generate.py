@@ -16,7 +16,8 @@ from practice.handouts.models import RenderedHandout
 from practice.intake.assessment import assess
 from practice.intake.models import Intake, QuestionnaireResponse, RedFlagAction
 from practice.library.models import LibraryItem
-from practice.plans.models import Plan, PlanStep, PlanVersion, SessionAmendment, SessionNote
+from practice.notes.models import SessionAmendment, SessionNote
+from practice.plans.models import Plan, PlanStep, PlanVersion
 from practice.portal.models import Assignment, HomeLog, Invitation
 from tests.support.helpers import login
 

@@ -73,6 +73,25 @@ def create_user(practice: Practice, *, name: str, email: str, password: str, rol
     return user
 
 
+def reset_login(user: User, *, email: str, password: str) -> None:
+    """Give an existing login a new password, the address it was invited at, and a fresh start: active, unlocked,
+    every earlier session ended. Raises AccountError when the password is refused or the address is someone else's."""
+    problem = password_problem(password, email=email, name=user.name)
+    if problem:
+        raise AccountError(problem, field="password")
+    email = lower_email(email)
+    holder = find_user_by_email(email)
+    if holder is not None and holder.id != user.id:
+        raise AccountError("An account with this e-mail address already exists.", field="email")
+    user.email = email
+    user.password_hash = hash_password(password)
+    user.is_active = True
+    user.is_password_temporary = False
+    user.session_token = new_session_token()
+    user.failed_login_count = 0
+    user.locked_until = None
+
+
 def create_practice(*, practice_name: str, owner_name: str, owner_email: str, owner_password: str,
                     email: str | None = None, phone: str | None = None) -> Practice:
     """Create a practice together with its owner."""

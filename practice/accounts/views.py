@@ -7,12 +7,12 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from practice.access import deny, fresh_login_required, is_safe_next, owner_required
-from practice.accounts.blueprint import bp
+from practice.access import fresh_login_required, is_safe_next, owner_required
 from practice.accounts import sessions
+from practice.accounts.access import get_team_member_or_404
+from practice.accounts.blueprint import bp
 from practice.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, TherapistForm
 from practice.accounts.models import User
-from practice.accounts.sessions import begin_session
 from practice.accounts.operations import (
     AccountError,
     LoginPolicy,
@@ -23,6 +23,7 @@ from practice.accounts.operations import (
     end_all_sessions,
     set_user_active,
 )
+from practice.accounts.sessions import begin_session
 from practice.audit.operations import record_event
 from practice.extensions import db, limiter
 from practice.forms import form_page_status
@@ -86,13 +87,6 @@ def password():
     return render_template("accounts/password.html", form=form), form_page_status()
 
 
-def _team_member_or_404(user_id: int) -> User:
-    member = db.session.get(User, user_id)
-    if member is None or member.practice_id != current_user.practice_id or not member.is_staff:
-        deny("user.access_denied", target_type="user", target_id=user_id)
-    return member
-
-
 @bp.route("/team")
 @owner_required
 def team():
@@ -143,7 +137,7 @@ def activate(user_id: int):
 
 
 def _set_active(user_id: int, is_active: bool):
-    member = _team_member_or_404(user_id)
+    member = get_team_member_or_404(user_id)
     try:
         set_user_active(member, is_active, actor=current_user._get_current_object())
     except AccountError as error:

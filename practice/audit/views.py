@@ -7,12 +7,12 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from practice.access import deny, fresh_login_required, owner_required
+from practice.access import fresh_login_required, owner_required
 from practice.accounts.models import User
 from practice.audit.forms import AuditFilterForm
-from practice.audit.models import AuditEvent
 from practice.audit.operations import record_event
 from practice.audit.viewer import AuditFilter, audit_query, to_csv
+from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
 
@@ -29,21 +29,13 @@ def _filter_form() -> tuple[AuditFilterForm, AuditFilter | None, Client | None]:
     people = db.session.scalars(select(User).where(User.practice_id == current_user.practice_id)
                                 .order_by(User.name)).all()
     form.actor.choices = [(None, "Anyone"), *[(person.id, f"{person.name} ({person.role})") for person in people]]
-    client = _client_of_practice(form.client.data)
+    client = get_client_or_404(form.client.data, denied_action="audit.client_denied") \
+        if form.client.data is not None else None
     if not form.validate():
         return form, None, client
     wanted = AuditFilter(actor_id=form.actor.data, client_id=client.id if client else None,
                          action=form.action.data or None, since=form.since.data, until=form.until.data)
     return form, wanted, client
-
-
-def _client_of_practice(client_id: int | None) -> Client | None:
-    if client_id is None:
-        return None
-    client = db.session.get(Client, client_id)
-    if client is None or client.practice_id != current_user.practice_id:
-        deny("audit.client_denied", target_type="client", target_id=client_id)
-    return client
 
 
 @bp.route("/")

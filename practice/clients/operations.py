@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from practice.accounts.models import STAFF_ROLES, User
 from practice.audit.models import AuditEvent
 from practice.audit.operations import record_event
+from practice.clients.access import visible_clients
 from practice.clients.models import Client, caseless, caseless_after_filter
 from practice.extensions import db
 
@@ -19,14 +20,6 @@ EDITABLE_FIELDS = (
     "emergency_contact_name", "emergency_contact_phone",
     "consent_treatment_on", "consent_health_data_on", "notes",
 )
-
-
-def visible_clients(user: User) -> Select:
-    """Clients `user` may see: all of the practice for the owner, their own for a therapist."""
-    query = select(Client).where(Client.practice_id == user.practice_id)
-    if not user.is_owner:
-        query = query.where(Client.therapist_id == user.id)
-    return query
 
 
 def search_clients(user: User, text: str = "", *, archived: bool = False) -> Select:
@@ -104,14 +97,8 @@ def assign_therapist(client: Client, therapist: User | None, *, actor: User) -> 
 
 
 def set_archived(client: Client, is_archived: bool, *, actor: User) -> None:
-    """Archive or restore a client; nothing is deleted. Archiving ends the client's portal access at once."""
+    """Archive or restore the record itself; nothing is deleted (`casefile.operations` also ends portal access)."""
     client.is_archived = is_archived
-    if is_archived:
-        from practice.portal.operations import remove_access, revoke_invitations  # the portal builds on clients
-
-        revoke_invitations(client.id)  # a link sent before archiving must not work, now or after a restore
-        if client.portal_user is not None and client.portal_user.is_active:
-            remove_access(client, actor=actor)
     db.session.flush()
     record_event("client.archive" if is_archived else "client.restore", target=client, actor=actor)
 

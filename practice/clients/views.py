@@ -1,16 +1,14 @@
 """Views for client records. Every view loads records through `get_client_or_404`."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice.access import deny, staff_required
 from practice.accounts.models import User
 from practice.audit.operations import record_event
-from practice.clients.blueprint import bp
 from practice.clients.access import get_client_or_404
+from practice.clients.blueprint import bp
 from practice.clients.forms import ClientForm
 from practice.clients.models import Client
 from practice.clients.operations import (
@@ -19,17 +17,11 @@ from practice.clients.operations import (
     assignable_therapists,
     client_list_page,
     create_client,
-    set_archived,
     update_client,
 )
 from practice.database import is_record_id
 from practice.extensions import db
 from practice.forms import form_page_status
-from practice.intake.operations import client_intake_summary
-from practice.intake.questionnaires import QUESTIONNAIRES
-from practice.plans.operations import client_plans, recent_notes
-from practice.portal.forms import AssignForm, ReviewForm
-from practice.portal.reports import home_care_panel
 
 SEARCH_MAX = 100
 
@@ -89,20 +81,8 @@ def new():
         client = create_client(current_user.practice_id, _form_values(form), therapist=therapist,
                                actor=current_user._get_current_object())
         flash(f"{client.full_name} has been added.", "success")
-        return redirect(url_for("clients.show", client_id=client.id))
+        return redirect(url_for("casefile.show", client_id=client.id))
     return render_template("clients/form.html", form=form, client=None), form_page_status()
-
-
-@bp.route("/<id:client_id>")
-@staff_required
-def show(client_id: int):
-    """A client's page."""
-    client = get_client_or_404(client_id)
-    record_event("client.view", target=client)
-    return render_template("clients/show.html", client=client, intake=client_intake_summary(client),
-                           questionnaires=QUESTIONNAIRES, plans=client_plans(client.id),
-                           notes=recent_notes(client.id), home_care=home_care_panel(client, today=date.today()),
-                           assign_form=AssignForm(), review_form=ReviewForm())
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])
@@ -117,27 +97,6 @@ def edit(client_id: int):
         changed = update_client(client, _form_values(form), actor=actor)
         reassigned = assign_therapist(client, therapist, actor=actor) if current_user.is_owner else False
         flash("Changes saved." if changed or reassigned else "Nothing had changed.", "success")
-        return redirect(url_for("clients.show", client_id=client.id))
+        return redirect(url_for("casefile.show", client_id=client.id))
     record_event("client.view", target=client, detail="edit form")
     return render_template("clients/form.html", form=form, client=client), form_page_status()
-
-
-@bp.route("/<id:client_id>/archive", methods=["POST"])
-@staff_required
-def archive(client_id: int):
-    """Archive a client: they leave the list, and nothing is deleted."""
-    return _set_archived(client_id, True)
-
-
-@bp.route("/<id:client_id>/restore", methods=["POST"])
-@staff_required
-def restore(client_id: int):
-    """Bring an archived client back to the list."""
-    return _set_archived(client_id, False)
-
-
-def _set_archived(client_id: int, is_archived: bool):
-    client = get_client_or_404(client_id)
-    set_archived(client, is_archived, actor=current_user._get_current_object())
-    flash(f"{client.full_name} has been {'archived' if is_archived else 'restored'}.", "success")
-    return redirect(url_for("clients.show", client_id=client.id))

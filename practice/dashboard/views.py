@@ -7,13 +7,14 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from practice.clients.access import visible_clients
 from practice.clients.models import Client
-from practice.clients.operations import recently_opened, visible_clients
+from practice.clients.operations import recently_opened
 from practice.dashboard import bp
+from practice.dashboard.attention import clients_needing_attention
 from practice.extensions import db
 from practice.intake.screening import LEVELS
-from practice.plans.operations import recently_seen
-from practice.portal.reports import clients_needing_attention
+from practice.notes.operations import recently_seen
 
 DASHBOARD_CLIENTS = 8
 

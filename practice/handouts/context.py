@@ -14,6 +14,11 @@ from practice.plans.content import FrozenPlan, FrozenStep
 TRACKER_DAYS = 14
 VARIANTS = ("standard", "large")
 
+
+def variant_named(name: str | None) -> str:
+    """The handout variant asked for ("large" for large print), or the standard one for anything else."""
+    return name if name in VARIANTS else "standard"
+
 # The safety net on every handout, in plain words (clinical.md sections 1 and 2).
 STOP_AND_GET_HELP = (
     ("Go to an emergency department or call for an ambulance now if you have",

@@ -2,31 +2,36 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import segno
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from practice.accounts.models import Practice
+from practice.clients.models import Client
 from practice.extensions import db
 from practice.handouts import context as pure_context
 from practice.handouts.models import RenderedHandout
-from practice.handouts.rendering import RenderRequest, render_pdf
+from practice.intake import screening
+from practice.intake.models import Intake
+from practice.pdf import documents
 from practice.plans.models import PlanVersion
 
 HANDOUT_TEMPLATE = "handouts/handout.html"
 REFERRAL_TEMPLATE = "handouts/referral.html"
 
 
+def portal_url() -> str:
+    """Where clients log in, printed on handouts: PORTAL_URL, or this site's client home page."""
+    return current_app.config.get("PORTAL_URL") or url_for("portal.home", _external=True)
+
+
 def _static_root() -> Path:
     return Path(current_app.static_folder).resolve()
-
-
-def _stylesheet() -> str:
-    return str(_static_root() / "css" / "handout.css")
 
 
 @lru_cache(maxsize=4)
@@ -87,11 +92,8 @@ def handout_pdf(version: PlanVersion, practice: Practice, variant: str, portal_u
 
 
 def _render(html: str, *, paper: str) -> bytes:
-    root = _static_root()
-    job = RenderRequest(html=html, base_url=root.as_uri() + "/", static_root=str(root), stylesheets=(_stylesheet(),),
-                        extra_css=f"@page {{ size: {'letter' if paper == 'letter' else 'A4'}; }}",
-                        max_pages=current_app.config["HANDOUT_MAX_PAGES"])
-    return render_pdf(job, timeout=current_app.config["HANDOUT_RENDER_TIMEOUT"])
+    return documents.render(html, stylesheet="handout.css", paper=paper,
+                            max_pages=current_app.config["HANDOUT_MAX_PAGES"])
 
 
 def _keep(key: str, version_id: int, variant: str, pdf: bytes) -> None:
@@ -101,6 +103,24 @@ def _keep(key: str, version_id: int, variant: str, pdf: bytes) -> None:
             db.session.add(RenderedHandout(key=key, plan_version_id=version_id, variant=variant, pdf=pdf))
     except IntegrityError:
         pass
+
+
+def referral_context(client: Client, intake: Intake, practice: Practice, *, therapist_name: str) -> dict:
+    """The referral letter's plain values: the screening saved with the intake, its answers, and what was done."""
+    result = intake.screening
+    return {
+        "client_name": client.full_name,
+        "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else None,
+        "age": intake.age_at_intake, "intake_date": intake.taken_on.isoformat(), "today": date.today().isoformat(),
+        "level_label": screening.LEVEL_LABELS[result.level], "level_action": result.action,
+        "findings": [{"reason": f.reason, "source": f.source,
+                      "answers": [(k, t, screening.ANSWER_LABELS.get(a, a)) for k, t, a in f.answers]}
+                     for f in result.findings],
+        "actions": [{"acted_on": a.acted_on.isoformat(), "advice": a.advice, "referred_to": a.referred_to}
+                    for a in intake.actions],
+        "therapist_name": therapist_name,
+        "practice": {"name": practice.name, "phone": practice.phone, "email": practice.email},
+    }
 
 
 def referral_pdf(context: dict, practice: Practice) -> bytes:

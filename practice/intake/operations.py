@@ -100,6 +100,14 @@ def sign_intake(intake: Intake, *, actor: User) -> None:
     record_event("intake.sign", target=intake, actor=actor, detail=f"version {intake.version}")
 
 
+def review_client_intake(intake: Intake, *, actor: User) -> None:
+    """Mark a client-reported intake as gone through by a therapist."""
+    intake.reviewed_at = utcnow()
+    intake.reviewed_by_id = actor.id
+    db.session.flush()
+    record_event("intake.review", target=intake, actor=actor, detail=f"version {intake.version}")
+
+
 def record_action(intake: Intake, *, advice: str, referred_to: str | None, acted_on: date,
                   actor: User) -> RedFlagAction:
     """Record what was done about a screening result that needs action."""

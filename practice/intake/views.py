@@ -1,7 +1,7 @@
 """Views for intakes, red-flag actions and questionnaires. Every view loads the client first."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice.access import deny, staff_required
@@ -11,8 +11,9 @@ from practice.clients.models import Client
 from practice.extensions import db
 from practice.forms import form_page_status, posted_row_version
 from practice.intake import body_regions, contraindications, questionnaires, screening
-from practice.intake.blueprint import bp
+from practice.intake.access import get_intake_or_404
 from practice.intake.assessment import CONTRIBUTORS, PAIN_QUALITIES, STAGE_LABELS, assess, stage_of
+from practice.intake.blueprint import bp
 from practice.intake.forms import IntakeForm, RedFlagActionForm, decode_answers, questionnaire_form
 from practice.intake.models import Intake
 from practice.intake.operations import (
@@ -24,19 +25,13 @@ from practice.intake.operations import (
     open_draft,
     record_action,
     record_questionnaire,
+    review_client_intake,
     update_draft,
 )
+from practice.intake.queries import questionnaire_labels
 
 CONFLICT_MESSAGE = ("Someone else saved this intake while you were editing it. Your answers are still in the "
                     "form below; check them against the saved version and save again.")
-
-
-def get_intake_or_404(client: Client, intake_id: int) -> Intake:
-    """An intake of this client; any other id is an audited 404."""
-    intake = db.session.get(Intake, intake_id)
-    if intake is None or intake.client_id != client.id:
-        deny("intake.access_denied", target_type="intake", target_id=intake_id, client_id=client.id)
-    return intake
 
 
 def _actor():
@@ -143,6 +138,18 @@ def action(client_id: int, intake_id: int):
     return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
 
 
+@bp.route("/intakes/<id:intake_id>/review", methods=["POST"])
+@staff_required
+def review(client_id: int, intake_id: int):
+    """Mark an intake the client filled in as gone through."""
+    client = get_client_or_404(client_id)
+    intake = get_intake_or_404(client, intake_id)
+    if intake.awaits_review:
+        review_client_intake(intake, actor=_actor())
+        flash("Marked as reviewed. Screening results still need their action recorded if any.", "success")
+    return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
+
+
 @bp.route("/questionnaires/<key>/new", methods=["GET", "POST"])
 @staff_required
 def questionnaire(client_id: int, key: str):
@@ -160,24 +167,9 @@ def questionnaire(client_id: int, key: str):
             flash(f"{definition.name} saved.", "success")
         else:
             flash(f"{definition.name} saved, but it is incomplete, so it has no score.", "info")
-        return redirect(url_for("clients.show", client_id=client.id))
+        return redirect(url_for("casefile.show", client_id=client.id))
     return (render_template("intake/questionnaire.html", client=client, definition=definition, form=form),
             form_page_status())
-
-
-def questionnaire_labels(definition, client: Client) -> dict[str, str]:
-    """Item labels: the practice's licensed wording when configured, and PSFS activity names from the intake."""
-    labels = {}
-    wording_file = current_app.config.get("QUESTIONNAIRE_WORDING_FILE")
-    if wording_file:
-        labels.update(questionnaires.load_licensed_wording(wording_file).get(definition.key, {}))
-    if definition.key == "psfs":
-        latest = latest_intake(client.id)
-        for n in range(1, questionnaires.PSFS_MAX_ACTIVITIES + 1):
-            name = (latest.answers.get(f"activity_{n}") if latest else None) or ""
-            if name:
-                labels[f"activity_{n}"] = f"{name}: 0 (unable) to 10 (as before the problem)"
-    return labels
 
 
 @bp.app_template_global()

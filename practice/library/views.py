@@ -4,22 +4,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from practice.access import deny, staff_required
-from practice.extensions import db
+from practice.access import staff_required
 from practice.forms import form_page_status
+from practice.library.access import get_item_or_404
 from practice.library.blueprint import bp
 from practice.library.forms import LibraryItemForm
-from practice.library.models import LibraryItem
 from practice.library.operations import copy_item, create_item, practice_library, update_item
 from practice.library.presenters import item_dose_text
-
-
-def get_item_or_404(item_id: int) -> LibraryItem:
-    """A seeded item or one of the current practice's own; anything else is an audited 404."""
-    item = db.session.get(LibraryItem, item_id)
-    if item is None or (item.practice_id is not None and item.practice_id != current_user.practice_id):
-        deny("library.access_denied", target_type="library_item", target_id=item_id)
-    return item
 
 
 @bp.route("/")
@@ -34,7 +25,7 @@ def index():
 @staff_required
 def show(item_id: int):
     """One library item with its steps, dose, cautions and illustration."""
-    item = get_item_or_404(item_id)
+    item = get_item_or_404(item_id, current_user.practice_id)
     return render_template("library/show.html", item=item, dose_text=item_dose_text)
 
 
@@ -42,7 +33,7 @@ def show(item_id: int):
 @staff_required
 def copy(item_id: int):
     """Make an editable copy of a seeded item for this practice."""
-    item = get_item_or_404(item_id)
+    item = get_item_or_404(item_id, current_user.practice_id)
     if not item.is_seeded:
         flash("This item is already your practice's own.", "info")
         return redirect(url_for("library.edit", item_id=item.id))
@@ -69,7 +60,7 @@ def new():
 @staff_required
 def edit(item_id: int):
     """Edit one of the practice's own items; seeded originals must be copied first."""
-    item = get_item_or_404(item_id)
+    item = get_item_or_404(item_id, current_user.practice_id)
     if item.is_seeded:
         flash("Shared items are not edited. Make your practice's copy to change it.", "info")
         return redirect(url_for("library.show", item_id=item.id))

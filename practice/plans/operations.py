@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from practice.accounts.models import User
 from practice.audit.operations import record_event
@@ -28,7 +28,6 @@ from practice.plans.models import (
     Plan,
     PlanStep,
     PlanVersion,
-    SessionNote,
 )
 
 DETAIL_FIELDS = ("title", "goals", "techniques", "focus_areas", "session_minutes", "session_frequency",
@@ -311,21 +310,3 @@ def client_plans(client_id: int) -> list[Plan]:
     order = {STATUS_ACTIVE: 0, STATUS_DRAFT: 1, STATUS_COMPLETED: 2, STATUS_ARCHIVED: 3}
     plans = list(db.session.scalars(select(Plan).where(Plan.client_id == client_id).order_by(Plan.created_at.desc())))
     return sorted(plans, key=lambda plan: order.get(plan.status, 9))
-
-
-def recent_notes(client_id: int, limit: int = 50) -> list[SessionNote]:
-    """The client's latest session notes, newest first."""
-    return list(db.session.scalars(select(SessionNote).where(SessionNote.client_id == client_id)
-                                   .order_by(SessionNote.seen_on.desc(), SessionNote.id.desc()).limit(limit)))
-
-
-def recently_seen(clients_query, limit: int = 5) -> list[tuple[Client, date]]:
-    """Clients among `clients_query` with the most recent session notes, and the date each was last seen."""
-    # The visible clients' notes only, grouped after the join (not every note of every practice first).
-    visible = clients_query.where(Client.is_archived.is_(False)).subquery()
-    seen_on = func.max(SessionNote.seen_on)
-    rows = db.session.execute(
-        select(Client, seen_on).join(visible, visible.c.id == Client.id)
-        .join(SessionNote, SessionNote.client_id == Client.id)
-        .group_by(Client.id).order_by(seen_on.desc(), Client.id).limit(limit))
-    return [(client, seen_on) for client, seen_on in rows]

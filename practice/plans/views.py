@@ -4,53 +4,23 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from practice.access import deny, staff_required
+from practice.access import staff_required
 from practice.audit.operations import record_event
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
-from practice.database import is_record_id
 from practice.extensions import db
 from practice.forms import posted_row_version
 from practice.intake import contraindications
 from practice.intake.operations import latest_intake
-from practice.library.models import LibraryItem
+from practice.library.access import get_item_or_404
 from practice.library.operations import practice_library
 from practice.plans import operations
+from practice.plans.access import get_plan_or_404, get_step_or_404, get_version_or_404
 from practice.plans.blueprint import bp
 from practice.plans.forms import AddStepForm, PlanDetailsForm, PublishForm, StepForm
-from practice.plans.models import Plan, PlanStep, PlanVersion
+from practice.plans.models import Plan
 
 CONFLICT = "This plan was changed by someone else since you opened it. Nothing was saved; here is what changed:"
-
-
-def get_plan_or_404(client: Client, plan_id: int) -> Plan:
-    """A plan of this client; any other id is an audited 404."""
-    plan = db.session.get(Plan, plan_id)
-    if plan is None or plan.client_id != client.id:
-        deny("plan.access_denied", target_type="plan", target_id=plan_id, client_id=client.id)
-    return plan
-
-
-def get_version_or_404(plan: Plan, number: int) -> PlanVersion:
-    """A frozen version of this plan by its number; any other number is an audited 404."""
-    version = next((v for v in plan.versions if v.number == number), None)
-    if version is None:
-        deny("plan.access_denied", target_type="plan_version", target_id=number, client_id=plan.client_id)
-    return version
-
-
-def _step_or_404(plan: Plan, step_id: int) -> PlanStep:
-    step = db.session.get(PlanStep, step_id)
-    if step is None or step.plan_id != plan.id:
-        deny("plan.access_denied", target_type="plan_step", target_id=step_id, client_id=plan.client_id)
-    return step
-
-
-def _library_item_or_404(item_id, client: Client) -> LibraryItem:
-    item = db.session.get(LibraryItem, item_id) if is_record_id(item_id) else None
-    if item is None or item.practice_id not in (None, client.practice_id):
-        deny("library.access_denied", target_type="library_item", target_id=item_id, client_id=client.id)
-    return item
 
 
 def _actor():
@@ -86,7 +56,7 @@ def new(client_id: int):
     intake = latest_intake(client.id)
     if intake is None:
         flash("Record an intake first: the plan is built from it.", "error")
-        return redirect(url_for("clients.show", client_id=client.id))
+        return redirect(url_for("casefile.show", client_id=client.id))
     plan = operations.create_plan(client, intake, actor=_actor())
     flash("A suggested plan has been drafted from the intake. Check and edit it, then activate it.", "success")
     return _back(client, plan)
@@ -141,7 +111,7 @@ def add_step(client_id: int, plan_id: int):
     form.item_id.choices = []
     if not form.validate_on_submit():
         return _render(client, plan, add_form=form, status=400)
-    item = _library_item_or_404(form.item_id.data, client)
+    item = get_item_or_404(form.item_id.data, client.practice_id, client_id=client.id)
     return _attempt(client, plan, lambda: operations.add_step(
         plan, item, client, values=form.dose_values(), override_reason=form.override_reason.data,
         seen_row_version=form.seen_row_version(), actor=_actor()), f"{item.name} added.", "#routine", add_form=form)
@@ -153,7 +123,7 @@ def update_step(client_id: int, plan_id: int, step_id: int):
     """Change a step's dose or note."""
     client = get_client_or_404(client_id)
     plan = get_plan_or_404(client, plan_id)
-    step = _step_or_404(plan, step_id)
+    step = get_step_or_404(plan, step_id)
     form = StepForm(prefix=f"step{step.id}")
     if not form.validate_on_submit():
         flash("; ".join(error for errors in form.errors.values() for error in errors), "error")
@@ -169,7 +139,7 @@ def remove_step(client_id: int, plan_id: int, step_id: int):
     """Remove a step from the routine."""
     client = get_client_or_404(client_id)
     plan = get_plan_or_404(client, plan_id)
-    step = _step_or_404(plan, step_id)
+    step = get_step_or_404(plan, step_id)
     return _attempt(client, plan, lambda: operations.remove_step(
         plan, step, seen_row_version=_seen(), actor=_actor()), "Step removed.", "#routine")
 
@@ -180,7 +150,7 @@ def move_step(client_id: int, plan_id: int, step_id: int):
     """Move a step up or down."""
     client = get_client_or_404(client_id)
     plan = get_plan_or_404(client, plan_id)
-    step = _step_or_404(plan, step_id)
+    step = get_step_or_404(plan, step_id)
     offset = -1 if request.form.get("direction") == "up" else 1
     return _attempt(client, plan, lambda: operations.move_step(
         plan, step, offset, seen_row_version=_seen(), actor=_actor()), "Step moved.", "#routine")

@@ -10,8 +10,8 @@ from practice.extensions import db
 from practice.intake.assessment import RED_FLAG_PREFIX
 from practice.intake.operations import create_intake
 from practice.intake.screening import QUESTION_KEYS
+from practice.notes.operations import create_note
 from practice.plans.operations import activate, create_plan
-from practice.plans.session_operations import create_note
 from practice.portal.operations import home_plan, save_log
 
 DEMO_CLIENT_PASSWORD = "willow-eva-demo"

@@ -9,10 +9,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from practice.access import deny
 from practice.accounts.models import ROLE_CLIENT, Practice, User, lower_email, new_session_token
-from practice.accounts.operations import create_user, find_user_by_email
-from practice.accounts.passwords import hash_password, password_problem
+from practice.accounts.operations import AccountError, create_user, find_user_by_email, reset_login
+from practice.accounts.passwords import password_problem
 from practice.audit.operations import record_event
 from practice.clients.models import Client
 from practice.database import lock_latest, utcnow
@@ -25,10 +24,10 @@ from practice.portal.models import (
     ASSIGNMENT_INTAKE,
     ASSIGNMENT_KINDS,
     INVITATION_PENDING,
+    NOTE_MAX_LENGTH,
     Assignment,
     HomeLog,
     Invitation,
-    NOTE_MAX_LENGTH,
 )
 
 #: tokens are 43 characters; anything much longer in a URL is not ours
@@ -45,18 +44,6 @@ class PortalError(ValueError):
 
 class ForeignStep(LookupError):
     """A posted step number that is not part of the client's routine (treated like a foreign id)."""
-
-
-#: how a refused id is named in the audit log
-_TARGET_TYPES = {"portal_assignments": "assignment", "home_logs": "home_log"}
-
-
-def record_of_client_or_404(model, record_id: int, client: Client, *, denied_action: str):
-    """A portal record (assignment, home log) that belongs to `client`; any other id is an audited 404."""
-    record = db.session.get(model, record_id)
-    if record is None or record.client_id != client.id:
-        deny(denied_action, target_type=_TARGET_TYPES[model.__tablename__], target_id=record_id, client_id=client.id)
-    return record
 
 
 def token_digest(token: str) -> str:
@@ -127,16 +114,7 @@ def accept_invitation(invitation: Invitation, password: str, *, now: datetime | 
         user = _new_portal_user(client, invitation.email, password)
         client.portal_user_id = user.id
     else:
-        problem = password_problem(password, email=invitation.email, name=user.name)
-        if problem:
-            raise PortalError(problem, field="password")
-        _move_login(user, invitation.email)
-        user.password_hash = hash_password(password)
-        user.is_active = True
-        user.is_password_temporary = False
-        user.session_token = new_session_token()
-        user.failed_login_count = 0
-        user.locked_until = None
+        _reset_returning_login(user, invitation.email, password)
     invitation.used_at = now
     user.last_login_at = now
     db.session.flush()
@@ -144,14 +122,14 @@ def accept_invitation(invitation: Invitation, password: str, *, now: datetime | 
     return user
 
 
-def _move_login(user: User, email: str) -> None:
+def _reset_returning_login(user: User, email: str, password: str) -> None:
     """A returning client logs in with the address they were invited at (the record's e-mail may have changed)."""
-    if user.email == email:
-        return
-    holder = find_user_by_email(email)
-    if holder is not None and holder.id != user.id:
-        raise PortalError("An account with this e-mail address already exists. Ask your therapist for help.")
-    user.email = email
+    try:
+        reset_login(user, email=email, password=password)
+    except AccountError as error:
+        if error.field == "password":
+            raise PortalError(str(error), field="password") from error
+        raise PortalError(f"{error} Ask your therapist for help.") from error
 
 
 def _new_portal_user(client: Client, email: str, password: str) -> User:
@@ -185,13 +163,6 @@ def latest_invitation(client_id: int) -> Invitation | None:
     """The client's newest invitation, if any."""
     return db.session.scalar(select(Invitation).where(Invitation.client_id == client_id)
                              .order_by(Invitation.created_at.desc(), Invitation.id.desc()).limit(1))
-
-
-def portal_client(user: User) -> Client | None:
-    """The client record a portal login belongs to (None for staff, or a login without a record)."""
-    if user.role != ROLE_CLIENT:
-        return None
-    return db.session.scalar(select(Client).where(Client.portal_user_id == user.id))
 
 
 # --- The home plan ----------------------------------------------------------------------------
@@ -365,11 +336,3 @@ def cancel_assignment(assignment: Assignment, *, actor: User) -> None:
     assignment.cancelled_at = utcnow()
     db.session.flush()
     record_event("portal.assignment_cancel", target=assignment, actor=actor, detail=assignment.kind)
-
-
-def review_client_intake(intake: Intake, *, actor: User) -> None:
-    """Mark a client-reported intake as gone through by a therapist."""
-    intake.reviewed_at = utcnow()
-    intake.reviewed_by_id = actor.id
-    db.session.flush()
-    record_event("intake.review", target=intake, actor=actor, detail=f"version {intake.version}")

@@ -12,14 +12,12 @@ from practice.clients.models import Client
 from practice.database import utcnow
 from practice.extensions import db
 from practice.handouts.operations import handout_pdf, qr_data_uri
-from practice.handouts.rendering import RenderError
-from practice.handouts.views import pdf_response
-from practice.intake.models import SOURCE_CLIENT
-from practice.intake.views import get_intake_or_404
 from practice.mail import MailError, send_mail
+from practice.pdf.documents import RenderError, download
 from practice.portal import warning_signs
+from practice.portal.access import get_assignment_or_404, get_log_or_404
 from practice.portal.forms import AssignForm, ReviewForm, assignment_choices
-from practice.portal.models import INVITATION_PENDING, Assignment, HomeLog
+from practice.portal.models import INVITATION_PENDING
 from practice.portal.operations import (
     PortalError,
     assign,
@@ -29,9 +27,7 @@ from practice.portal.operations import (
     create_invitation,
     find_invitation,
     home_plan,
-    record_of_client_or_404,
     remove_access,
-    review_client_intake,
     review_log,
 )
 from practice.unit_of_work import reads_only, respond_after_commit
@@ -44,7 +40,7 @@ def _actor():
 
 
 def _back(client: Client):
-    return redirect(url_for("clients.show", client_id=client.id, _anchor="home-care"))
+    return redirect(url_for("casefile.show", client_id=client.id, _anchor="home-care"))
 
 
 def invitation_link(token: str) -> str:
@@ -106,7 +102,7 @@ def invitation_handout(client_id: int):
         flash(f"The handout could not be made: {error}", "error")
         return _back(client)
     record_event("handout.download", target=plan.plan, detail=f"version {plan.version.number}, with invitation")
-    return pdf_response(pdf, f"home-plan-{client.first_name}-v{plan.version.number}-invitation.pdf")
+    return download(pdf, f"home-plan-{client.first_name}-v{plan.version.number}-invitation.pdf")
 
 
 @bp.route("/remove-access", methods=["POST"])
@@ -142,7 +138,7 @@ def assign_form(client_id: int):
 def cancel(client_id: int, assignment_id: int):
     """Withdraw a request the client has not answered."""
     client = get_client_or_404(client_id)
-    assignment = record_of_client_or_404(Assignment, assignment_id, client, denied_action="portal.assignment_denied")
+    assignment = get_assignment_or_404(client, assignment_id)
     if assignment.is_open:
         cancel_assignment(assignment, actor=_actor())
         flash("Request withdrawn.", "success")
@@ -154,7 +150,7 @@ def cancel(client_id: int, assignment_id: int):
 def review(client_id: int, log_id: int):
     """Record what was done about warning signs the client reported at home."""
     client = get_client_or_404(client_id)
-    log = record_of_client_or_404(HomeLog, log_id, client, denied_action="home_log.access_denied")
+    log = get_log_or_404(client, log_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         flash(" ".join(form.note.errors), "error")
@@ -162,18 +158,6 @@ def review(client_id: int, log_id: int):
     review_log(log, note=form.note.data, actor=_actor())
     flash("Marked as reviewed.", "success")
     return _back(client)
-
-
-@bp.route("/intakes/<id:intake_id>/review", methods=["POST"])
-@staff_required
-def review_intake(client_id: int, intake_id: int):
-    """Mark an intake the client filled in as gone through."""
-    client = get_client_or_404(client_id)
-    intake = get_intake_or_404(client, intake_id)
-    if intake.source == SOURCE_CLIENT and intake.reviewed_at is None:
-        review_client_intake(intake, actor=_actor())
-        flash("Marked as reviewed. Screening results still need their action recorded if any.", "success")
-    return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
 
 
 @bp.route("/logs")

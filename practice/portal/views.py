@@ -12,23 +12,23 @@ from flask_login import current_user, logout_user
 from practice.access import deny, role_required
 from practice.accounts.models import ROLE_CLIENT, Practice
 from practice.accounts.sessions import begin_session
-from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE
+from practice.audit.models import OUTCOME_DENIED
 from practice.audit.operations import record_event
 from practice.clients.models import Client
 from practice.database import utcnow
 from practice.extensions import db, limiter
-from practice.handouts import context as handout_text
-from practice.handouts.operations import handout_pdf
-from practice.handouts.rendering import RenderError
-from practice.handouts.views import pdf_response, portal_url
+from practice.handouts.context import STOP_AND_GET_HELP, variant_named
+from practice.handouts.operations import handout_pdf, portal_url
 from practice.intake import questionnaires
 from practice.intake.forms import IntakeForm, decode_answers, questionnaire_form
 from practice.intake.models import SOURCE_CLIENT
 from practice.intake.operations import IntakeLocked, create_intake, record_questionnaire
-from practice.intake.views import questionnaire_labels
+from practice.intake.queries import questionnaire_labels
+from practice.pdf.documents import RenderError, download, failure_page
 from practice.portal import warning_signs
+from practice.portal.access import get_assignment_or_404, own_record, own_record_or_404
 from practice.portal.forms import AcceptInvitationForm, HomeLogForm
-from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING, Assignment
+from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING
 from practice.portal.operations import (
     ForeignStep,
     PortalError,
@@ -42,8 +42,6 @@ from practice.portal.operations import (
     loggable_days,
     open_assignments,
     open_warning,
-    portal_client,
-    record_of_client_or_404,
     save_log,
 )
 from practice.portal.reports import client_progress, plan_started_on
@@ -69,14 +67,6 @@ def _me():
     return current_user._get_current_object()
 
 
-def _my_record():
-    """The logged-in client's own record; an unlinked or archived record ends here with a clear page."""
-    client = portal_client(_me())
-    if client is None or client.is_archived:
-        abort(404)
-    return client
-
-
 def _today() -> date:
     return date.today()
 
@@ -89,7 +79,7 @@ def _backfill_days() -> int:
 @client_required
 def home():
     """The client's home page: today's routine as a checklist, the plan, what to fill in, and help."""
-    client = portal_client(_me())
+    client = own_record(_me())
     if client is None or client.is_archived:
         return render_template("portal/unlinked.html")
     plan = home_plan(client)
@@ -100,7 +90,7 @@ def home():
     return render_template("portal/home.html", client=client, plan=plan, form=form, day=today, log=log,
                            assignments=open_assignments(client.id), warning=open_warning(client.id, today=today),
                            advice=warning_signs.CLIENT_ADVICE, headings=warning_signs.CLIENT_HEADINGS,
-                           stop_and_get_help=handout_text.STOP_AND_GET_HELP,
+                           stop_and_get_help=STOP_AND_GET_HELP,
                            recent=client_logs(client.id, limit=7))
 
 
@@ -128,7 +118,7 @@ def _parse_day(value: str) -> date:
 @client_required
 def log_day(day: str):
     """Fill in (or correct) the log of one day: today or up to a week back."""
-    client = _my_record()
+    client = own_record_or_404()
     when = _parse_day(day)
     today = _today()
     if when not in loggable_days(today, _backfill_days()):
@@ -171,7 +161,7 @@ def _day_label(day: date, today: date) -> str:
 @client_required
 def history():
     """The client's past logs, and the recent days still open for a late entry."""
-    client = _my_record()
+    client = own_record_or_404()
     today = _today()
     logs = client_logs(client.id, limit=120)
     logged = {log.logged_on for log in logs}
@@ -186,7 +176,7 @@ def history():
 @client_required
 def progress():
     """Pain over time and days done, as charts with the numbers in a table too."""
-    client = _my_record()
+    client = own_record_or_404()
     plan = home_plan(client)
     report = client_progress(client, today=_today(), steps_per_day=len(plan.steps) if plan else 0,
                              plan_started=plan_started_on(plan.plan.id) if plan else None, include_sessions=False)
@@ -198,30 +188,27 @@ def progress():
 @client_required
 def handout():
     """The client's own take-home handout of the current plan version."""
-    client = _my_record()
+    client = own_record_or_404()
     plan = home_plan(client)
     if plan is None:
         abort(404)
-    variant = request.args.get("variant", "standard")
-    variant = variant if variant in handout_text.VARIANTS else "standard"
+    variant = variant_named(request.args.get("variant"))
     try:
         pdf, was_cached = handout_pdf(plan.version, client_practice(client), variant, portal_url())
     except RenderError as error:
-        db.session.rollback()
-        record_event("handout.download", target=client, outcome=OUTCOME_FAILURE, detail=str(error)[:120])
-        return render_template("errors/error.html", status=503, title="Your handout could not be made just now",
-                               message="Please try again in a minute."), 503
+        return failure_page(error, action="handout.download", target=client,
+                            title="Your handout could not be made just now", message="Please try again in a minute.")
     record_event("handout.download", target=plan.plan,
                  detail=f"version {plan.version.number}, {variant}, by the client{', cached' if was_cached else ''}")
-    return pdf_response(pdf, f"my-home-plan-v{plan.version.number}.pdf")
+    return download(pdf, f"my-home-plan-v{plan.version.number}.pdf")
 
 
 @bp.route("/me/questionnaires/<id:assignment_id>", methods=["GET", "POST"])
 @client_required
 def questionnaire(assignment_id: int):
     """Answer a questionnaire the therapist asked for."""
-    client = _my_record()
-    assignment = record_of_client_or_404(Assignment, assignment_id, client, denied_action="portal.assignment_denied")
+    client = own_record_or_404()
+    assignment = get_assignment_or_404(client, assignment_id)
     if assignment.kind == ASSIGNMENT_INTAKE:
         return redirect(url_for("portal.intake"))
     if not assignment.is_open:
@@ -248,7 +235,7 @@ def questionnaire(assignment_id: int):
 @client_required
 def intake():
     """The pre-visit intake: health history and red-flag questions, when the therapist asked for it."""
-    client = _my_record()
+    client = own_record_or_404()
     assignment = next((a for a in open_assignments(client.id) if a.kind == ASSIGNMENT_INTAKE), None)
     if assignment is None:
         flash("There is no form waiting for you. Your therapist will ask when one is needed.", "info")

@@ -28,7 +28,8 @@ from practice.extensions import db
 from practice.intake.assessment import RED_FLAG_PREFIX
 from practice.intake.models import Intake
 from practice.intake.operations import create_intake
-from practice.plans.models import Plan, SessionNote
+from practice.notes.models import SessionNote
+from practice.plans.models import Plan
 from practice.plans.operations import create_plan
 from practice.portal.demo import demo_answers
 from practice.portal.operations import assign, create_invitation, home_plan, save_log

@@ -128,6 +128,7 @@ def test_a_new_therapist_goes_from_new_client_to_a_handout(live_server, chromium
     held = []
     page.route(re.compile(r"/versions/1/handout"), lambda route: held.append(route))
     link = page.get_by_role("link", name="PDF", exact=True)
+    page.wait_for_load_state()  # pdf-download.js takes over the links once loaded
     link.click()
     status = page.locator(".pdf-status")
     expect(status).to_have_text(re.compile(r"^Preparing the PDF"))
@@ -155,6 +156,7 @@ def test_a_pdf_that_cannot_be_made_says_why_in_place(live_server, chromium_page)
     page.goto(f"{base}/clients/?q=Fischer")
     page.get_by_role("link", name="Fischer, Eva").click()
     page.locator("#plans-title").locator("xpath=../..").get_by_role("link").first.click()
+    page.wait_for_load_state()  # pdf-download.js takes over the links once loaded; a click before is a plain one
     error_page = ('<main><section class="error-page"><p class="error-code">Error 503</p><h1>The PDF could not be made'
                   '</h1><p>Making the PDF took too long and was stopped. Please try again in a moment.</p>'
                   '<p><a href="/">Go to the start page</a></p>'

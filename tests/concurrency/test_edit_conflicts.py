@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from practice.extensions import db
 from practice.intake.models import Intake
-from practice.plans.models import Plan, SessionNote
+from practice.notes.models import SessionNote
+from practice.plans.models import Plan
 from practice.portal.models import HomeLog
 from tests.concurrency.at_once import at_once
 from tests.concurrency.http_user import Form, HttpUser, Timed, text_of

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from practice.clients.models import Client
 from practice.extensions import db
-from practice.plans.models import SessionNote
+from practice.notes.models import SessionNote
 from practice.portal.models import HomeLog
 from tests.concurrency.at_once import Run, at_once
 from tests.concurrency.figures import FIGURES

@@ -18,7 +18,7 @@ from practice.audit.operations import record_event
 from practice.clients.models import Client
 from practice.database import utcnow
 from practice.extensions import db
-from practice.handouts.rendering import render_pdf
+from practice.pdf.rendering import render_pdf
 from tests.support.helpers import login
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.committed,
@@ -87,8 +87,7 @@ def saves_during_renders(monkeypatch, other_writer) -> list[str]:
             outcomes.append(str(error))
         return render_pdf(job, **limits)
 
-    for module in ("practice.handouts.operations", "practice.clients.export_views"):
-        monkeypatch.setattr(f"{module}.render_pdf", render_while_someone_saves)
+    monkeypatch.setattr("practice.pdf.documents.render_pdf", render_while_someone_saves)  # every PDF goes there
     return outcomes
 
 

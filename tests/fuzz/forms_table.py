@@ -28,18 +28,20 @@ from practice.intake.models import Intake
 from practice.intake.operations import create_intake, open_draft, sign_intake
 from practice.library.forms import LibraryItemForm
 from practice.library.models import LibraryItem
+from practice.notes.forms import AmendmentForm, SessionNoteForm
+from practice.notes.models import SessionNote
+from practice.notes.operations import create_note
 from practice.plans import operations as plan_operations
-from practice.plans.forms import AddStepForm, AmendmentForm, PlanDetailsForm, PublishForm, SessionNoteForm, StepForm
-from practice.plans.models import Plan, SessionNote
-from practice.plans.session_operations import create_note
+from practice.plans.forms import AddStepForm, PlanDetailsForm, PublishForm, StepForm
+from practice.plans.models import Plan
 from practice.portal.forms import AcceptInvitationForm, AssignForm, HomeLogForm, ReviewForm
 from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING, Assignment, HomeLog, Invitation
 from practice.portal.operations import assign, create_invitation, find_invitation, home_plan
 from practice.portal.warning_signs import WARNING_SIGNS
-from tests.support.world import PASSWORD
 from tests.fuzz import strategies as fuzz
 from tests.fuzz.snapshot import Changes
 from tests.fuzz.strategies import FieldFuzz, Later, Reference
+from tests.support.world import PASSWORD
 
 GOOD_PASSWORDS = ["a quiet river morning", "copper lantern harbour", "seven violet kites drift"]
 MISSING = str(2**31 - 1)  # a valid id that no record has
@@ -719,9 +721,9 @@ FORMS: dict[str, FormFuzz] = {
     "clients.new": FormFuzz("owner", "/clients/new", fields=client_fields, accepted=client_created),
     "clients.edit": FormFuzz("owner", "/clients/{client}/edit", places=record_places, fields=client_fields,
                              accepted=client_edited),
-    "clients.archive": FormFuzz("therapist", "/clients/{client}/archive", places=therapist_record_places,
+    "casefile.archive": FormFuzz("therapist", "/clients/{client}/archive", places=therapist_record_places,
                                 accepted=archived(True)),
-    "clients.restore": FormFuzz("therapist", "/clients/{client}/restore", places=therapist_record_places,
+    "casefile.restore": FormFuzz("therapist", "/clients/{client}/restore", places=therapist_record_places,
                                 accepted=archived(False)),
     "intake.new": FormFuzz(
         "owner", "/clients/{client}/intakes/new", fields=intake_fields, prepare=ensure_no_intake_for_colleague_record,
@@ -794,15 +796,15 @@ FORMS: dict[str, FormFuzz] = {
         "therapist", "/clients/{client}/plans/{plan}/status", fields=status_fields,
         places=with_places(plan=lambda world: Reference((str(world.plan.id),), (str(world.other_plan.id),))),
         accepted=plan_status_changed),
-    "sessions.new": FormFuzz("therapist", "/clients/{client}/sessions/new", places=therapist_record_places,
+    "notes.new": FormFuzz("therapist", "/clients/{client}/sessions/new", places=therapist_record_places,
                              fields=note_fields, accepted=note_created),
-    "sessions.edit": FormFuzz(
+    "notes.edit": FormFuzz(
         "therapist", "/clients/{client}/sessions/{note}/edit", prepare=ensure_unsigned_note,
         fields=unsigned_note_fields,
         places=with_places(note=lambda world: Reference((Later(lambda w: str(_unsigned_note(w).id), "unsigned note"),),
                                                     (str(world.other_note.id), str(world.signed_note.id), MISSING))),
         accepted=note_saved),
-    "sessions.amend": FormFuzz(
+    "notes.amend": FormFuzz(
         "therapist", "/clients/{client}/sessions/{note}/amend", fields=form_of(AmendmentForm),
         places=with_places(note=lambda world: Reference((str(world.signed_note.id),),
                                                     (str(world.other_note.id), str(world.note.id), MISSING))),
@@ -844,8 +846,8 @@ FORMS: dict[str, FormFuzz] = {
     "portal_staff.review": FormFuzz(
         "therapist", "/clients/{client}/portal/logs/{log}/review", fields=form_of(ReviewForm), accepted=log_reviewed,
         places=with_places(log=lambda world: Reference((str(world.log.id),), (str(world.other_log.id), MISSING)))),
-    "portal_staff.review_intake": FormFuzz(
-        "therapist", "/clients/{client}/portal/intakes/{intake}/review",
+    "intake.review": FormFuzz(
+        "therapist", "/clients/{client}/intakes/{intake}/review",
         places=with_places(intake=lambda world: Reference((str(world.intake.id),), (str(world.other_intake.id),)))),
 }
 

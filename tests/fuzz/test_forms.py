@@ -29,13 +29,13 @@ from werkzeug.wrappers import Request
 from practice.accounts.models import User
 from practice.extensions import db
 from practice.library.operations import create_item
+from practice.notes.operations import create_note
 from practice.plans.operations import create_plan
-from practice.plans.session_operations import create_note
 from practice.portal.operations import create_invitation
-from tests.support.helpers import login
 from tests.fuzz import snapshot
 from tests.fuzz.forms_table import FORMS, FormFuzz, Outcome, Same
 from tests.fuzz.strategies import Example, Later, examples
+from tests.support.helpers import login
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 # Moderate by default so the module stays quick; PRACTICE_FUZZ_SCALE=10 runs ten times as many examples.
@@ -216,7 +216,7 @@ ORDINARY_POSTS = {
     "clients.new": {"first_name": "Nia", "last_name": "Quinn"},
     "library.new": {"name": "Calf stretch", "kind": "home", "steps": "Stretch"},
     "intake.action": {"advice": "Rest", "acted_on": date.today().isoformat()},
-    "sessions.amend": {"text": "Amended"},
+    "notes.amend": {"text": "Amended"},
     "portal_staff.review": {"note": "Called"},
     "portal_staff.assign_form": {"kind": "psfs"},
     "portal.log_day": {"pain": "3", "note": "Fine"},

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from practice.extensions import db
-from practice.handouts.fetcher import StaticOnlyFetcher
-from practice.handouts.rendering import RenderRequest, render_in_process
 from practice.library.models import LibraryItem
+from practice.pdf.fetcher import StaticOnlyFetcher
+from practice.pdf.rendering import RenderRequest, render_in_process
 from practice.plans.operations import activate, add_step, create_plan
 from tests.support.helpers import login
 from tests.support.pdf import pdf_text, poppler

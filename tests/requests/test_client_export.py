@@ -8,12 +8,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from practice.accounts import sessions
-from practice.clients import export
+from practice.casefile import export
 from practice.extensions import db
 from practice.intake.models import Intake, QuestionnaireResponse, RedFlagAction
 from practice.intake.operations import record_questionnaire
-from practice.plans.models import Plan, PlanStep, PlanVersion, SessionAmendment, SessionNote
-from practice.plans.session_operations import amend_note, sign_note
+from practice.notes.models import SessionAmendment, SessionNote
+from practice.notes.operations import amend_note, sign_note
+from practice.plans.models import Plan, PlanStep, PlanVersion
 from practice.portal.models import Assignment, HomeLog, Invitation
 from tests.support.helpers import audit_events, login
 from tests.support.pdf import pdf_text

@@ -10,10 +10,10 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import event, select
 
-from practice.clients.operations import visible_clients
+from practice.clients.access import visible_clients
+from practice.dashboard.attention import clients_needing_attention
 from practice.extensions import db
 from practice.plans.models import Plan, PlanVersion
-from practice.portal.reports import clients_needing_attention
 from tests.support.helpers import login, text_of
 from tests.support.portal import backfill, client_with_plan
 

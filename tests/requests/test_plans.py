@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from practice.extensions import db
 from practice.library.models import LibraryItem
-from practice.plans.models import Plan, SessionNote
+from practice.notes.models import SessionNote
+from practice.plans.models import Plan
 from tests.support.helpers import ALL_NO, audit_events, login
 
 ON_BLOOD_THINNERS = {**ALL_NO, "reason": "Lower back ache", "goals": "Walk the dog", "pain_areas": ["lower_back_centre"],

@@ -25,8 +25,8 @@ from practice.extensions import db
 from practice.handouts.models import RenderedHandout
 from practice.intake import screening
 from practice.intake.models import SOURCE_CLIENT, Intake, QuestionnaireResponse
+from practice.notes.operations import create_note
 from practice.plans.models import Plan, PlanVersion
-from practice.plans.session_operations import create_note
 from practice.portal import warning_signs
 from practice.portal.models import ASSIGNMENT_INTAKE, Assignment, HomeLog, Invitation
 from practice.portal.operations import home_plan, save_log, token_digest
@@ -660,7 +660,10 @@ def test_a_new_client_fills_in_the_pre_visit_intake_and_the_therapist_reviews_it
     row = attention_row(text_of(staff.get("/")), "Nadia Novak")
     assert "Pre-visit intake filled in by the client" in row
     assert "Intake screening: Emergency — do not treat." in row
-    response = staff.post(f"/clients/{newcomer.id}/portal/intakes/{intake.id}/review")
+    intake_page = text_of(staff.get(f"/clients/{newcomer.id}/intakes/{intake.id}"))
+    assert f'action="/clients/{newcomer.id}/intakes/{intake.id}/review"' in intake_page
+    assert "Mark as reviewed" in intake_page
+    response = staff.post(f"/clients/{newcomer.id}/intakes/{intake.id}/review")
     assert response.status_code == 302 and response.headers["Location"].endswith(
         f"/clients/{newcomer.id}/intakes/{intake.id}")
     db.session.expire_all()
@@ -668,6 +671,8 @@ def test_a_new_client_fills_in_the_pre_visit_intake_and_the_therapist_reviews_it
     row = attention_row(text_of(staff.get("/")), "Nadia Novak")
     assert "Pre-visit intake" not in row
     assert "Intake screening: Emergency" in row, "reviewing is not recording what was done about the red flag"
+    intake_page = text_of(staff.get(f"/clients/{newcomer.id}/intakes/{intake.id}"))
+    assert "Mark as reviewed" not in intake_page and "reviewed by Theo Therapist on" in intake_page
     [reviewed] = audit_events("intake.review", client_id=newcomer.id)
     assert reviewed.actor_id == world.therapist.id
 

@@ -25,7 +25,7 @@ from practice.clients.models import Client
 from practice.database import utcnow
 from practice.extensions import db
 from practice.library.models import LibraryItem
-from practice.plans.models import SessionNote
+from practice.notes.models import SessionNote
 from practice.portal.models import HomeLog
 from practice.portal.operations import home_plan
 from tests.support.access_table import ROUTES, url_values

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from practice import create_app
-from practice.handouts import rendering
+from practice.pdf import rendering
 
 _render = rendering._Worker.run
 

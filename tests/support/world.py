@@ -20,8 +20,8 @@ from practice.extensions import db
 from practice.intake.operations import create_intake, record_action
 from practice.library.models import LibraryItem
 from practice.library.operations import create_item, seed_library
+from practice.notes.operations import create_note
 from practice.plans.operations import activate, create_plan
-from practice.plans.session_operations import create_note
 from practice.portal.operations import assign, create_invitation, home_plan, save_log
 
 PASSWORD = "tranquil-maple-orbit-42"

@@ -18,7 +18,7 @@ from wtforms.validators import EqualTo, Length
 import practice
 from practice import create_app
 from practice.access import is_safe_next
-from practice.handouts.fetcher import StaticOnlyFetcher
+from practice.pdf.fetcher import StaticOnlyFetcher
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -125,7 +125,7 @@ def test_next_refuses_what_a_browser_would_read_as_another_site(target):
 
 def test_a_document_over_the_size_cap_is_refused_before_rendering():
     """An oversized document never reaches WeasyPrint, where it would hold a worker; the user gets a reason."""
-    from practice.handouts.rendering import MAX_HTML_BYTES, RenderError, RenderRequest, render_pdf
+    from practice.pdf.rendering import MAX_HTML_BYTES, RenderError, RenderRequest, render_pdf
 
     static = PROJECT_ROOT / "static"
     job = RenderRequest(html="<p>" + "é" * (MAX_HTML_BYTES // 2) + "</p>", base_url=static.as_uri() + "/",

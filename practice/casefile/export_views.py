@@ -3,23 +3,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
-from flask import Response, current_app, render_template
+from flask import Response, render_template
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from practice.access import fresh_login_required, owner_required
 from practice.accounts.models import Practice
 from practice.audit.operations import record_event
+from practice.casefile.blueprint import bp
+from practice.casefile.export import client_record, export_file_stem, record_for_print
 from practice.clients.access import get_client_or_404
-from practice.clients.blueprint import bp
-from practice.clients.export import client_record, export_file_stem, record_for_print
 from practice.extensions import db
-from practice.handouts.rendering import RenderError, RenderRequest, render_pdf
-from practice.handouts.views import pdf_response
 from practice.intake.contraindications import TECHNIQUES
 from practice.intake.questionnaires import QUESTIONNAIRES
+from practice.pdf import documents
 from practice.portal.warning_signs import WARNING_SIGN_LABELS
 
 QUESTIONNAIRE_NAMES = {key: q.name for key, q in QUESTIONNAIRES.items()} | {"intake": "Pre-visit intake"}
@@ -48,7 +46,7 @@ def export(client_id: int):
              for name in sorted(counts, key=lambda name: (list(PART_LABELS).index(name) if name in PART_LABELS
                                                          else len(PART_LABELS), name))]
     record_event("client.export_page", target=client)
-    return render_template("clients/export.html", client=client, parts=parts)
+    return render_template("casefile/export.html", client=client, parts=parts)
 
 
 @bp.route("/<id:client_id>/export.json")
@@ -70,28 +68,16 @@ def export_pdf(client_id: int):
     """Download the client's record as a readable PDF."""
     client = get_client_or_404(client_id)
     practice = db.session.get(Practice, client.practice_id)
-    html = render_template("clients/record_export.html", client=client, practice=practice,
+    html = render_template("casefile/record_export.html", client=client, practice=practice,
                            exported_by=current_user, exported_on=date.today(),
                            warning_labels=WARNING_SIGN_LABELS, questionnaire_names=QUESTIONNAIRE_NAMES,
                            technique_names=TECHNIQUE_NAMES, **record_for_print(client))
     try:
-        pdf = _render(html, paper=practice.paper_size)
-    except RenderError as error:
-        db.session.rollback()
-        record_event("client.export", target=client, outcome="failure", detail=f"pdf: {error}"[:120])
-        return render_template("errors/error.html", status=503, title="The PDF could not be made",
-                               message=str(error)), 503
+        pdf = documents.render(html, stylesheet="record.css", paper=practice.paper_size, max_pages=EXPORT_MAX_PAGES)
+    except documents.RenderError as error:
+        return documents.failure_page(error, action="client.export", target=client, detail=f"pdf: {error}")
     record_event("client.export", target=client, detail="pdf")
-    return pdf_response(pdf, export_file_stem(client, date.today()) + ".pdf")
-
-
-def _render(html: str, *, paper: str) -> bytes:
-    root = Path(current_app.static_folder).resolve()
-    job = RenderRequest(html=html, base_url=root.as_uri() + "/", static_root=str(root),
-                        stylesheets=(str(root / "css" / "record.css"),),
-                        extra_css=f"@page {{ size: {'letter' if paper == 'letter' else 'A4'}; }}",
-                        max_pages=EXPORT_MAX_PAGES)
-    return render_pdf(job, timeout=current_app.config["HANDOUT_RENDER_TIMEOUT"])
+    return documents.download(pdf, export_file_stem(client, date.today()) + ".pdf")
 
 
 def _as_attachment(response: Response, filename: str) -> Response:

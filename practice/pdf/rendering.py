@@ -79,7 +79,7 @@ def render_in_process(job: RenderRequest) -> bytes:
     """Render `job` here and now (the worker's entry point)."""
     from weasyprint import HTML
 
-    from practice.handouts.fetcher import StaticOnlyFetcher
+    from practice.pdf.fetcher import StaticOnlyFetcher
 
     fetcher = StaticOnlyFetcher(job.static_root)
     stylesheets = [_stylesheet(path, "", fetcher) for path in job.stylesheets]

@@ -20,7 +20,8 @@ from practice.clients.models import Client
 from practice.database import utcnow
 from practice.extensions import db
 from practice.intake.models import Intake, QuestionnaireResponse
-from practice.plans.models import Plan, SessionNote
+from practice.notes.models import SessionNote
+from practice.plans.models import Plan
 from practice.portal.models import Assignment, HomeLog, Invitation
 
 EXPORT_FORMAT = "practice-client-record"

@@ -7,16 +7,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from practice.access import deny, staff_required
+from practice.access import staff_required
 from practice.audit.operations import record_event
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
 from practice.forms import form_page_status, posted_row_version
-from practice.plans.blueprint import sessions_bp as bp
-from practice.plans.forms import AmendmentForm, SessionNoteForm
-from practice.plans.models import STATUS_ACTIVE, Plan, SessionNote
-from practice.plans.session_operations import (
+from practice.notes.access import get_note_or_404
+from practice.notes.blueprint import bp
+from practice.notes.forms import AmendmentForm, SessionNoteForm
+from practice.notes.operations import (
     NOTE_FIELDS,
     NoteConflict,
     NoteLocked,
@@ -24,15 +24,8 @@ from practice.plans.session_operations import (
     create_note,
     update_note,
 )
+from practice.plans.models import STATUS_ACTIVE, Plan
 from practice.portal.reports import home_summary_for_next_session
-
-
-def get_note_or_404(client: Client, note_id: int) -> SessionNote:
-    """A note of this client; any other id is an audited 404."""
-    note = db.session.get(SessionNote, note_id)
-    if note is None or note.client_id != client.id:
-        deny("session.access_denied", target_type="session_note", target_id=note_id, client_id=client.id)
-    return note
 
 
 def _values(form: SessionNoteForm) -> dict:
@@ -57,8 +50,8 @@ def new(client_id: int):
         note = create_note(client, _values(form), actor=current_user._get_current_object(),
                            sign=request.form.get("submit_action") == "sign")
         flash("Session note signed." if note.is_signed else "Session note saved.", "success")
-        return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
-    return render_template("plans/session_form.html", client=client, form=form, note=None), form_page_status()
+        return redirect(url_for("notes.show", client_id=client.id, note_id=note.id))
+    return render_template("notes/form.html", client=client, form=form, note=None), form_page_status()
 
 
 @bp.route("/<id:note_id>")
@@ -68,7 +61,7 @@ def show(client_id: int, note_id: int):
     client = get_client_or_404(client_id)
     note = get_note_or_404(client, note_id)
     record_event("session.view", target=note)
-    return render_template("plans/session_show.html", client=client, note=note, form=AmendmentForm())
+    return render_template("notes/show.html", client=client, note=note, form=AmendmentForm())
 
 
 @bp.route("/<id:note_id>/edit", methods=["GET", "POST"])
@@ -79,7 +72,7 @@ def edit(client_id: int, note_id: int):
     note = get_note_or_404(client, note_id)
     if note.is_signed:
         flash("This note is signed and locked. Add an amendment instead.", "info")
-        return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
+        return redirect(url_for("notes.show", client_id=client.id, note_id=note.id))
     form = SessionNoteForm(obj=note)
     if form.validate_on_submit():
         try:
@@ -89,13 +82,13 @@ def edit(client_id: int, note_id: int):
             db.session.rollback()
             flash("Someone else saved this note while you were editing it. Your text is still in the form; "
                   "compare it with the saved note and save again.", "error")
-            return render_template("plans/session_form.html", client=client, form=form, note=note), 409
+            return render_template("notes/form.html", client=client, form=form, note=note), 409
         flash("Session note saved.", "success")
-        return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
+        return redirect(url_for("notes.show", client_id=client.id, note_id=note.id))
     if request.method == "GET":
         # The form shows the note's text: opening it is a view of health information.
         record_event("session.view", target=note, detail="edit form")
-    return render_template("plans/session_form.html", client=client, form=form, note=note), form_page_status()
+    return render_template("notes/form.html", client=client, form=form, note=note), form_page_status()
 
 
 @bp.route("/<id:note_id>/amend", methods=["POST"])
@@ -107,9 +100,9 @@ def amend(client_id: int, note_id: int):
     form = AmendmentForm()
     if not note.is_signed:
         flash("Unsigned notes are edited directly.", "info")
-        return redirect(url_for("sessions.edit", client_id=client.id, note_id=note.id))
+        return redirect(url_for("notes.edit", client_id=client.id, note_id=note.id))
     if not form.validate_on_submit():
-        return render_template("plans/session_show.html", client=client, note=note, form=form), 400
+        return render_template("notes/show.html", client=client, note=note, form=form), 400
     amend_note(note, form.text.data, actor=current_user._get_current_object())
     flash("Amendment added.", "success")
-    return redirect(url_for("sessions.show", client_id=client.id, note_id=note.id))
+    return redirect(url_for("notes.show", client_id=client.id, note_id=note.id))

@@ -1,14 +1,17 @@
-"""Operations on session notes: write, sign (locks), amend. They flush, never commit."""
+"""Session notes: write, sign (locks), amend (they flush, never commit); and the reads other pages need."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import func, select
 
 from practice.accounts.models import User
 from practice.audit.operations import record_event
 from practice.clients.models import Client
 from practice.database import lock_latest, utcnow
 from practice.extensions import db
-from practice.plans.models import STATUS_ACTIVE, Plan, SessionAmendment, SessionNote
+from practice.notes.models import SessionAmendment, SessionNote
+from practice.plans.models import STATUS_ACTIVE, Plan
 
 NOTE_FIELDS = ("seen_on", "duration_minutes", "subjective", "objective", "assessment", "plan_text", "techniques",
                "pain_before", "pain_after")
@@ -73,3 +76,21 @@ def amend_note(note: SessionNote, text: str, *, actor: User) -> SessionAmendment
     db.session.flush()
     record_event("session.amend", target=note, actor=actor)
     return amendment
+
+
+def recent_notes(client_id: int, limit: int = 50) -> list[SessionNote]:
+    """The client's latest session notes, newest first."""
+    return list(db.session.scalars(select(SessionNote).where(SessionNote.client_id == client_id)
+                                   .order_by(SessionNote.seen_on.desc(), SessionNote.id.desc()).limit(limit)))
+
+
+def recently_seen(clients_query, limit: int = 5) -> list[tuple[Client, date]]:
+    """Clients among `clients_query` with the most recent session notes, and the date each was last seen."""
+    # The visible clients' notes only, grouped after the join (not every note of every practice first).
+    visible = clients_query.where(Client.is_archived.is_(False)).subquery()
+    seen_on = func.max(SessionNote.seen_on)
+    rows = db.session.execute(
+        select(Client, seen_on).join(visible, visible.c.id == Client.id)
+        .join(SessionNote, SessionNote.client_id == Client.id)
+        .group_by(Client.id).order_by(seen_on.desc(), Client.id).limit(limit))
+    return [(client, seen_on) for client, seen_on in rows]

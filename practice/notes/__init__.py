@@ -1,0 +1,1 @@
+"""Session notes: what happened at each visit (SOAP), signed and amended."""
