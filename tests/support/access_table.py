@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-ACTORS = ("owner", "therapist", "other_therapist", "client", "anonymous")
+ACTORS = ("owner", "therapist", "colleague", "other_therapist", "client", "anonymous")
 
 # The URL of each endpoint, with ids of records of the first practice (assigned to "therapist").
 # `{record}` is that client record; `{colleague}` is a therapist of the same practice.
@@ -138,6 +138,18 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "audit.export": ("GET", "/audit/export.csv",
                      dict(owner=200, therapist=403, other_therapist=403, client=403, anonymous=LOGIN)),
 }
+
+
+def _with_the_colleague(routes: dict) -> dict:
+    """Add the colleague: a therapist of the same practice to whom `{record}` is not assigned. On that record's pages
+    they are refused exactly like another practice's therapist (a 404, as if it did not exist); everywhere else they
+    are a therapist like any other."""
+    return {endpoint: (method, path, {**expected,
+                                      "colleague": expected["other_therapist" if "{record}" in path else "therapist"]})
+            for endpoint, (method, path, expected) in routes.items()}
+
+
+ROUTES = _with_the_colleague(ROUTES)
 
 
 def url_values(world) -> dict:

@@ -138,5 +138,5 @@ class WorldView:
 
     def actor(self, name: str) -> User | None:
         """The user behind an actor name of the access table (None for anonymous)."""
-        return {"owner": self.owner, "therapist": self.therapist, "other_therapist": self.other_therapist,
-                "client": self.client_user, "anonymous": None}[name]
+        return {"owner": self.owner, "therapist": self.therapist, "colleague": self.colleague,
+                "other_therapist": self.other_therapist, "client": self.client_user, "anonymous": None}[name]
