@@ -249,14 +249,14 @@ class Server:
 
 
 @contextmanager
-def gunicorn(app_spec: str, database_url: str | None, log: Path) -> Iterator[Server]:
-    """Serve `app_spec` with one sync worker and no access log on a free local port until the block ends."""
+def gunicorn(app_spec: str, database_url: str | None, log: Path, workers: int = 1) -> Iterator[Server]:
+    """Serve `app_spec` with `workers` sync workers and no access log on a free local port until the block ends."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key not in ("FLASK_DEBUG", "FLASK_ENV")}
     env.update({"PRACTICE_ENV": "development", "SECRET_KEY": SECRET_KEY, "RATELIMIT_STORAGE_URI": "memory://"})
     if database_url:
         env["DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync",
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
                "--bind", f"127.0.0.1:{port}", app_spec]
     with log.open("ab") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -308,9 +308,18 @@ def check_page(base: str, page: Page, cookie: str) -> None:
         raise SystemExit(f"{page.name} ({page.path}) answered {answer.status_code} before the benchmark")
 
 
-def run_wrk(url: str, cookie: str | None, duration: float, connections: int = CONNECTIONS) -> dict:
+def wrk_missing() -> bool:
+    """True, after saying so, when Debian's `wrk` is not installed."""
+    if shutil.which("wrk") is not None:
+        return False
+    print("wrk is not installed: it is Debian's package 'wrk' (apt-get install -y wrk). Nothing was measured.")
+    return True
+
+
+def run_wrk(url: str, cookie: str | None, duration: float, connections: int = CONNECTIONS, threads: int = 1) -> dict:
     """One wrk run: requests per second, 95th-percentile latency (ms) and how many answers were not 200."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", "-s", str(REPORT_SCRIPT), url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency", "-s", str(REPORT_SCRIPT),
+               url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -481,8 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-requests", type=int, default=MEMORY_REQUESTS,
                         help="requests before reading the worker's memory; 0 skips it (default: %(default)s)")
     args = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
-        print("wrk is not installed: it is Debian's package 'wrk' (apt-get install -y wrk). Nothing was measured.")
+    if wrk_missing():
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
     backend = "PostgreSQL" if args.postgres else "SQLite"
