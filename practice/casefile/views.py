@@ -35,17 +35,18 @@ def show(client_id: int):
 @staff_required
 def archive(client_id: int):
     """Archive a client: they leave the list, and nothing is deleted."""
-    client = get_client_or_404(client_id)
-    archive_client(client, actor=current_user._get_current_object())
-    flash(f"{client.full_name} has been archived.", "success")
-    return redirect(url_for("casefile.show", client_id=client.id))
+    return _change_archived(client_id, archive_client, "archived")
 
 
 @bp.route("/<id:client_id>/restore", methods=["POST"])
 @staff_required
 def restore(client_id: int):
     """Bring an archived client back to the list."""
+    return _change_archived(client_id, restore_client, "restored")
+
+
+def _change_archived(client_id: int, change, done: str):
     client = get_client_or_404(client_id)
-    restore_client(client, actor=current_user._get_current_object())
-    flash(f"{client.full_name} has been restored.", "success")
+    change(client, actor=current_user._get_current_object())
+    flash(f"{client.full_name} has been {done}.", "success")
     return redirect(url_for("casefile.show", client_id=client.id))
