@@ -21,6 +21,9 @@ from practice.clients.operations import update_client
 from practice.extensions import db
 from tests.conftest import PASSWORD
 
+#: what is committed is read through a connection of the test's own: a test's rolled-back transaction would hide it
+pytestmark = pytest.mark.committed
+
 probe = Blueprint("edge_probe", __name__, url_prefix="/_edge")
 #: what the probe views saw while their request ran, for the test to check afterwards
 seen: dict = {}
