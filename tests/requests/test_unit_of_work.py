@@ -24,6 +24,9 @@ from tests.support.helpers import login
 # What is committed is read through a connection of the test's own: real commits, on a database of their own.
 pytestmark = pytest.mark.committed
 
+#: what is committed is read through a connection of the test's own: a test's rolled-back transaction would hide it
+pytestmark = pytest.mark.committed
+
 probe = Blueprint("edge_probe", __name__, url_prefix="/_edge")
 #: what the probe views saw while their request ran, for the test to check afterwards
 seen: dict = {}
