@@ -21,9 +21,6 @@ from practice.clients.operations import update_client
 from practice.extensions import db
 from tests.support.helpers import login
 
-# What is committed is read through a connection of the test's own: real commits, on a database of their own.
-pytestmark = pytest.mark.committed
-
 #: what is committed is read through a connection of the test's own: a test's rolled-back transaction would hide it
 pytestmark = pytest.mark.committed
 
