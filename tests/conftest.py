@@ -36,6 +36,23 @@ def pytest_configure(config):
         os.environ[RUN_FOLDER_VARIABLE] = config.practice_run_folder
 
 
+#: the figures tests measured (a test adds ("figure", text) to its user_properties), in the order they arrived
+FIGURES_REPORTED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    # Runs where the results are gathered: in pytest-xdist's controller, whatever worker measured the figure.
+    if report.when == "teardown":
+        FIGURES_REPORTED.extend(text for key, text in report.user_properties if key == "figure")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES_REPORTED:
+        terminalreporter.write_sep("-", "figures measured by the tests")
+        for line in sorted(set(FIGURES_REPORTED)):
+            terminalreporter.write_line(line)
+
+
 def pytest_unconfigure(config):
     folder = getattr(config, "practice_run_folder", None)
     if folder:

@@ -176,4 +176,5 @@ def test_someone_else_logging_in_on_the_same_tab_never_sees_the_answers(live_ser
     expect(page).to_have_url(form_url)  # the owner may see Grace's record, so the form opens
     expect(page.get_by_label("Reason for the visit", exact=True)).not_to_have_value(REASON)
     expect(page.locator(".draft-notice")).to_have_count(0)
+    page.wait_for_load_state()  # form-draft.js has run: it is what drops another login's answers
     assert page.evaluate("() => Object.keys(sessionStorage).filter(key => key.startsWith('draft:')).length") == 0

@@ -13,15 +13,12 @@ from tests.concurrency.http_user import HttpUser
 from tests.support.live_server import LiveServer
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "concurrency: many clients at once through a real HTTP server")
-
-
-def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
-        terminalreporter.write_sep("-", "concurrency figures")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
+@pytest.fixture(autouse=True)
+def report_figures(request):
+    """Send the figures a test measured with its report, so the run shows them at the end, workers or not."""
+    already = len(FIGURES)
+    yield
+    request.node.user_properties += [("figure", line) for line in FIGURES[already:]]
 
 
 @pytest.fixture

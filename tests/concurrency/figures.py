@@ -1,4 +1,4 @@
-"""Figures measured during the concurrency tests, shown at the end of the test session (by the conftest)."""
+"""Figures measured during the concurrency tests: sent with each test's report, shown at the end of the run."""
 from __future__ import annotations
 
 FIGURES: list[str] = []
