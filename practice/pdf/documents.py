@@ -30,7 +30,7 @@ def render(html: str, *, stylesheet: str, paper: str, max_pages: int) -> bytes:
 
 def failure_page(error: RenderError, *, action: str, target, detail: str | None = None,
                  title: str = "The PDF could not be made", message: str | None = None):
-    """The 503 page of a PDF that could not be made; the failure is audited, and nothing else the request did is kept."""
+    """The 503 page of a PDF that could not be made; the failure is audited, nothing else the request did is kept."""
     db.session.rollback()
     record_event(action, target=target, outcome=OUTCOME_FAILURE, detail=(detail or str(error))[:120])
     return render_template("errors/error.html", status=503, title=title, message=message or str(error)), 503
