@@ -26,9 +26,7 @@ RUN_FOLDER_VARIABLE = "PRACTICE_TEST_RUN_FOLDER"
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "committed: needs real commits, seen by another connection, thread or "
-                                       "process (a live server, gunicorn, concurrent writers, backups); runs on a "
-                                       "database of its own whose tables are emptied after the test")
+    # (The markers, `committed` among them, are declared in pyproject.toml.)
     if not os.environ.get(RUN_FOLDER_VARIABLE):
         # The process that starts the run (pytest-xdist's controller, or the only process): its workers inherit
         # the variable, and it alone stops the cluster at the end.
@@ -36,7 +34,7 @@ def pytest_configure(config):
         os.environ[RUN_FOLDER_VARIABLE] = config.practice_run_folder
 
 
-#: the figures tests measured (a test adds ("figure", text) to its user_properties), in the order they arrived
+#: the figures tests measured (a test adds ("figure", text) to its user_properties), printed at the end
 FIGURES_REPORTED: list[str] = []
 
 
