@@ -8,10 +8,13 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # Secrets that appear in tutorials and .env examples; a production key must be none of these.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
+#: the URI schemes of Redis-protocol stores for rate limits (the `limits` library's names)
+REDIS_SCHEMES = {"redis", "rediss", "valkey", "valkeys"}
 
 
 class UnsafeConfigError(RuntimeError):
@@ -80,8 +83,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": is_production,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # How long a call to the rate-limit store may take (connect, then each answer) before it counts as down.
+        "RATELIMIT_STORAGE_TIMEOUT": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
         "RATELIMIT_HEADERS_ENABLED": False,
-        # If the shared Redis store is down, each instance keeps counting in memory instead of failing logins.
+        # If the shared Redis store is down or hangs, each instance keeps counting in memory instead of failing
+        # logins; a hang counts as down once RATELIMIT_STORAGE_TIMEOUT has passed.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
@@ -110,9 +116,25 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
     }
     config.update(overrides)
+    config.setdefault("RATELIMIT_STORAGE_OPTIONS", rate_limit_storage_options(
+        config["RATELIMIT_STORAGE_URI"], config["RATELIMIT_STORAGE_TIMEOUT"]))
     if config["ENV_NAME"] == "production":
         check_production_safety(config)
     return config
+
+
+def rate_limit_storage_options(uri: str, timeout: float) -> dict:
+    """Options for the rate-limit store's client: a Redis that hangs fails within `timeout`, once, not never.
+
+    Without socket time-outs a frozen Redis held each login until gunicorn killed the worker (31 s, then a 500),
+    and the in-memory fallback never started, because it starts on an error and a hang is none.
+    """
+    if urlsplit(uri).scheme.split("+")[0] not in REDIS_SCHEMES:
+        return {}
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
 
 
 def check_production_safety(config: dict) -> None:

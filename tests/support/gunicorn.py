@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,22 @@ def wait_until_listening(port: int, process: subprocess.Popen | None = None, log
         except OSError:
             time.sleep(0.1)
     pytest.fail(f"nothing listens on port {port}: {output()}")
+
+
+@contextmanager
+def gunicorn_serving(env: dict, log: Path, workers: int = 1) -> Iterator[str]:
+    """The app under the Dockerfile's gunicorn command with `workers` sync workers and `env`: yields its address."""
+    port = free_port()
+    args = dockerfile_gunicorn_args(port)
+    args[args.index("--workers") + 1] = str(workers)
+    with log.open("w") as output:
+        server = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_listening(port, server, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
