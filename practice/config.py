@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from practice.rate_limits import file_store_uri
+
 # Secrets that appear in tutorials and .env examples; a production key must be none of these.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
@@ -82,7 +84,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": is_production,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Login limits are counted in a file every worker of this machine shares (several machines: redis://).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or file_store_uri(instance_path / "rate-limits.sqlite3"),
         # How long a call to the rate-limit store may take (connect, then each answer) before it counts as down.
         "RATELIMIT_STORAGE_TIMEOUT": float(os.environ.get("RATELIMIT_STORAGE_TIMEOUT", "0.5")),
         "RATELIMIT_HEADERS_ENABLED": False,
@@ -138,7 +142,7 @@ def rate_limit_storage_options(uri: str, timeout: float) -> dict:
 
 
 def check_production_safety(config: dict) -> None:
-    """Refuse to run in production with a missing or weak secret key, or with debug on."""
+    """Refuse to run in production with a missing or weak secret key, debug on, or login limits kept per process."""
     key = config.get("SECRET_KEY") or ""
     if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS or len(set(key)) < 10:
         raise UnsafeConfigError(
@@ -147,3 +151,8 @@ def check_production_safety(config: dict) -> None:
         )
     if config.get("DEBUG"):
         raise UnsafeConfigError("Debug mode must be off in production (unset FLASK_DEBUG).")
+    if config.get("RATELIMIT_ENABLED", True) and urlsplit(config["RATELIMIT_STORAGE_URI"]).scheme == "memory":
+        raise UnsafeConfigError(
+            "RATELIMIT_STORAGE_URI=memory:// counts login attempts in each worker process, so several workers "
+            "allow several times the limit: leave it unset (a file shared by the workers of this machine) or "
+            "use redis:// when several machines serve the site.")

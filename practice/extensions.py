@@ -7,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+import practice.rate_limits  # noqa: F401  (registers the sqlite-file:// store with the limits library)
+
 
 class Base(DeclarativeBase):
     """Declarative base for every model."""

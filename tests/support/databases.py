@@ -35,6 +35,9 @@ TEST_CONFIG = {
     "SECRET_KEY": "a-test-only-secret-key-that-is-long-enough",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
+    # A test that turns limits on counts in its own process: the file every worker shares is tested on its own
+    # (tests/unit/test_rate_limit_store.py, tests/test_login_limit_stores.py), and must not mix two tests' counts.
+    "RATELIMIT_STORAGE_URI": "memory://",
     # Real scrypt, cheap parameters: the suite creates hundreds of users.
     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
 }
