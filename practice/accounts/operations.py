@@ -15,15 +15,11 @@ from practice.accounts.models import (
     lower_email,
     new_session_token,
 )
-from practice.accounts.passwords import hash_password, password_problem, verify_password
+from practice.accounts.passwords import hash_password, password_problem, passwords_matching, verify_password
 from practice.audit.models import OUTCOME_FAILURE
 from practice.audit.operations import record_event
 from practice.database import utcnow
 from practice.extensions import db
-
-# Checked against when the e-mail is unknown, so both failures take the same time.
-_DUMMY_HASH = hash_password("not-a-real-password-just-for-timing")
-
 
 class AccountError(ValueError):
     """A user-facing reason an account operation was refused, naming the form field it concerns."""
@@ -144,15 +140,16 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
 def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> User | None:
     """Return the user if the credentials are right and the account may log in; audit either way.
 
-    Every refusal looks the same to the caller, so a login form cannot tell which e-mails exist.
+    Every refusal looks the same to the caller and costs the same work (one password check, `passwords_matching`),
+    so a login form cannot tell which e-mails exist or which accounts are locked or inactive.
     """
     now = now or utcnow()
     user = find_user_by_email(email)
+    matches = passwords_matching([user.password_hash] if user else [], password)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
         record_event("auth.login_failed", outcome=OUTCOME_FAILURE, detail="unknown e-mail")
         return None
-    if not _password_accepted(user, password, policy=policy, now=now, refusal_action="auth.login_failed"):
+    if not _password_accepted(user, matches[0], policy=policy, now=now, refusal_action="auth.login_failed"):
         return None
     if not user.is_active:
         record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="inactive")
@@ -164,12 +161,12 @@ def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetim
     return user
 
 
-def _password_accepted(user: User, password: str, *, policy: LoginPolicy, now: datetime, refusal_action: str) -> bool:
+def _password_accepted(user: User, matches: bool, *, policy: LoginPolicy, now: datetime, refusal_action: str) -> bool:
     """False (and audited) while the account is locked or when the password is wrong, which counts a failure."""
     if user.locked_until is not None and user.locked_until > now:
         record_event(refusal_action, target=user, actor=user, outcome=OUTCOME_FAILURE, detail="locked")
         return False
-    if not verify_password(user.password_hash, password):
+    if not matches:
         _count_failure(user, policy, now)
         return False
     return True
@@ -189,8 +186,8 @@ def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> None:
 
 def confirm_identity(user: User, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> bool:
     """Check the logged-in user's password again before a sensitive action; failures count toward the lock."""
-    if not _password_accepted(user, password, policy=policy, now=now or utcnow(),
-                              refusal_action="auth.reauthenticate"):
+    matches = verify_password(user.password_hash, password)  # checked even when locked: the same time either way
+    if not _password_accepted(user, matches, policy=policy, now=now or utcnow(), refusal_action="auth.reauthenticate"):
         return False
     user.failed_login_count = 0
     record_event("auth.reauthenticate", target=user, actor=user)
