@@ -8,7 +8,6 @@ its PDF renders made slow on purpose by tests/support/slow_render_app.py.
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from sqlalchemy.engine import make_url
 from tests.concurrency.at_once import at_once
 from tests.concurrency.figures import FIGURES
 from tests.concurrency.http_user import Form, HttpUser, Timed
-from tests.support.gunicorn import PROJECT_ROOT, dockerfile_gunicorn_args, free_port, wait_until_listening
+from tests.support.gunicorn import gunicorn_serving
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.committed,
               pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -44,28 +43,15 @@ class Site:
 @pytest.fixture
 def site(world, database_url, tmp_path):
     """The app under gunicorn with WORKERS sync workers on the test's SQLite file, renders slowed down."""
-    port = free_port()
-    args = dockerfile_gunicorn_args(port)
-    args[args.index("--workers") + 1] = str(WORKERS)
-    args[-1] = "tests.support.slow_render_app:app"
     marker = tmp_path / "render-started"
     env = {**os.environ, "PRACTICE_ENV": "development", "FLASK_DEBUG": "", "SECRET_KEY": SECRET_KEY,
            "DATABASE_URL": database_url, "LOGIN_RATE_LIMIT": "1000 per minute",
            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), "PRACTICE_TEST_RENDER_STARTED": str(marker),
            "PRACTICE_TEST_RENDER_SECONDS": str(RENDER_SECONDS)}
     assert make_url(database_url).database  # a file every worker opens, not an in-memory database
-    log = tmp_path / "gunicorn.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        wait_until_listening(port, server, log)
-        yield Site(f"http://127.0.0.1:{port}", marker)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with gunicorn_serving(env, tmp_path / "gunicorn.log", workers=WORKERS,
+                          app="tests.support.slow_render_app:app") as url:
+        yield Site(url, marker)
 
 
 def _same_login(user: HttpUser) -> HttpUser:

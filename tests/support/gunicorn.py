@@ -50,11 +50,12 @@ def wait_until_listening(port: int, process: subprocess.Popen | None = None, log
 
 
 @contextmanager
-def gunicorn_serving(env: dict, log: Path, workers: int = 1) -> Iterator[str]:
-    """The app under the Dockerfile's gunicorn command with `workers` sync workers and `env`: yields its address."""
+def gunicorn_serving(env: dict, log: Path, workers: int = 1, app: str = "practice.wsgi:app") -> Iterator[str]:
+    """`app` under the Dockerfile's gunicorn command with `workers` sync workers and `env`: yields its address."""
     port = free_port()
     args = dockerfile_gunicorn_args(port)
     args[args.index("--workers") + 1] = str(workers)
+    args[-1] = app
     with log.open("w") as output:
         server = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
