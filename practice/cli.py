@@ -8,7 +8,7 @@ import click
 from flask import Flask
 
 from practice.accounts.models import Practice, User
-from practice.accounts.operations import AccountError, add_therapist, create_practice, create_user, find_user_by_email
+from practice.accounts.operations import AccountError, add_therapist, create_practice, create_user, users_with_email
 from practice.backup import backup_command, restore_command, verify_backup_command
 from practice.clients.operations import create_client
 from practice.extensions import db
@@ -105,7 +105,7 @@ def seed_library_command():
 @click.command("seed-demo")
 def seed_demo_command():
     """Create the demo practice (an owner, two therapists, a dozen clients) and print the logins."""
-    if find_user_by_email(DEMO_LOGINS[0][1]) is None:
+    if not users_with_email(DEMO_LOGINS[0][1]):
         seed_demo()
         db.session.commit()
         click.echo(f"Created the demo practice {DEMO_PRACTICE!r}.")

@@ -1,7 +1,7 @@
 """Forms for logging in, changing passwords and managing the practice's team."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from practice.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from practice.forms import EMAIL_MAX, TEXT_FILTERS
@@ -55,3 +55,9 @@ class ConfirmPasswordForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired("Enter your password."),
                                                           Length(max=MAX_PASSWORD_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
+
+
+class ChoosePracticeForm(FlaskForm):
+    """Which of the accounts a password opened (one per practice) to log in to: a button per account."""
+
+    account = IntegerField("Practice", validators=[InputRequired("Choose one of the practices listed.")])

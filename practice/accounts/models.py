@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.database import UTCDateTime, utcnow
@@ -45,11 +45,14 @@ class User(UserMixin, db.Model):
     """Someone who logs in: the practice owner, a therapist, or (with the portal) a client."""
 
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("email", name="uq_users_email"),)
+    # One address may log in to several practices (a client of two clinics), as separate accounts with their own
+    # passwords; within a practice it is one person's.
+    __table_args__ = (UniqueConstraint("practice_id", "email", name="uq_users_practice_email"),
+                      Index("ix_users_email", "email"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), index=True)
-    #: lower-cased login e-mail, unique across the whole installation
+    #: lower-cased login e-mail, unique within the practice
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120))
     #: one of ROLES

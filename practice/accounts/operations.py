@@ -37,14 +37,30 @@ class LoginPolicy:
     lock_minutes: int = 15
 
 
-def find_user_by_email(email: str) -> User | None:
-    """Return the user with this login e-mail (case-insensitive), or None."""
-    return db.session.scalar(select(User).where(User.email == lower_email(email)))
+#: the answer when an address is taken: only ever about the practice asking, never about another one
+EMAIL_TAKEN = "An account with this e-mail address already exists in this practice."
 
 
-def _check_new_user(email: str, password: str, name: str) -> None:
-    if find_user_by_email(email) is not None:
-        raise AccountError("An account with this e-mail address already exists.", field="email")
+def users_with_email(email: str) -> list[User]:
+    """Every account with this login e-mail (case-insensitive), in any practice: for logging in only."""
+    return list(db.session.scalars(select(User).where(User.email == lower_email(email)).order_by(User.id)))
+
+
+def practice_user_with_email(practice_id: int | None, email: str) -> User | None:
+    """The account of `practice_id` with this login e-mail, or None; other practices' accounts are never seen."""
+    return db.session.scalar(select(User).where(User.practice_id == practice_id, User.email == lower_email(email)))
+
+
+def hash_for_address(password: str, email: str, *, account_id: int | None = None) -> str:
+    """Hash a password of the account (`account_id`, or a new one) at `email`, sharing the salt of the address's
+    accounts in other practices, so a login checks all of them with one computation (`passwords_matching`)."""
+    others = [user for user in users_with_email(email) if user.id != account_id]
+    return hash_password(password, salt_of=others[0].password_hash if others else None)
+
+
+def _check_new_user(practice: Practice, email: str, password: str, name: str) -> None:
+    if practice_user_with_email(practice.id, email) is not None:
+        raise AccountError(EMAIL_TAKEN, field="email")
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise AccountError(problem, field="password")
@@ -52,16 +68,16 @@ def _check_new_user(email: str, password: str, name: str) -> None:
 
 def create_user(practice: Practice, *, name: str, email: str, password: str, role: str,
                 is_password_temporary: bool = False) -> User:
-    """Create a user of `practice` after checking the e-mail is free and the password acceptable."""
+    """Create a user of `practice` after checking the e-mail is free there and the password acceptable."""
     if role not in (ROLE_OWNER, ROLE_THERAPIST, ROLE_CLIENT):
         raise AccountError(f"Unknown role {role!r}.")
-    _check_new_user(email, password, name)
+    _check_new_user(practice, email, password, name)
     user = User(
         practice=practice,
         name=name.strip(),
         email=lower_email(email),
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_for_address(password, email),
         is_password_temporary=is_password_temporary,
     )
     db.session.add(user)
@@ -71,16 +87,17 @@ def create_user(practice: Practice, *, name: str, email: str, password: str, rol
 
 def reset_login(user: User, *, email: str, password: str) -> None:
     """Give an existing login a new password, the address it was invited at, and a fresh start: active, unlocked,
-    every earlier session ended. Raises AccountError when the password is refused or the address is someone else's."""
+    every earlier session ended. Raises AccountError when the password is refused or the address is taken by someone
+    else in the same practice."""
     problem = password_problem(password, email=email, name=user.name)
     if problem:
         raise AccountError(problem, field="password")
     email = lower_email(email)
-    holder = find_user_by_email(email)
+    holder = practice_user_with_email(user.practice_id, email)
     if holder is not None and holder.id != user.id:
-        raise AccountError("An account with this e-mail address already exists.", field="email")
+        raise AccountError(EMAIL_TAKEN, field="email")
     user.email = email
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_for_address(password, email, account_id=user.id)
     user.is_active = True
     user.is_password_temporary = False
     user.session_token = new_session_token()
@@ -93,6 +110,7 @@ def create_practice(*, practice_name: str, owner_name: str, owner_email: str, ow
     """Create a practice together with its owner."""
     practice = Practice(name=practice_name.strip(), email=email, phone=phone)
     db.session.add(practice)
+    db.session.flush()  # an id, so the owner's address is checked against this practice alone
     owner = create_user(practice, name=owner_name, email=owner_email, password=owner_password, role=ROLE_OWNER)
     record_event("practice.create", target=practice, actor=owner)
     return practice
@@ -130,35 +148,50 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     problem = password_problem(new_password, email=user.email, name=user.name)
     if problem:
         raise AccountError(problem, field="new_password")
-    user.password_hash = hash_password(new_password)
+    user.password_hash = hash_for_address(new_password, user.email, account_id=user.id)
     user.is_password_temporary = False
     user.session_token = new_session_token()
     record_event("auth.password_change", target=user, actor=user)
     db.session.flush()
 
 
-def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> User | None:
-    """Return the user if the credentials are right and the account may log in; audit either way.
+def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> list[User]:
+    """The accounts at `email` that `password` opens and that may log in now (several when one person uses the same
+    password in several practices); every refusal and failure is audited. Nothing is recorded as a login yet: the
+    caller calls `complete_login` for the account the person logs in to.
 
     Every refusal looks the same to the caller and costs the same work (one password check, `passwords_matching`),
-    so a login form cannot tell which e-mails exist or which accounts are locked or inactive.
+    so a login form cannot tell which e-mails exist, in how many practices, or which accounts are locked or inactive.
     """
     now = now or utcnow()
-    user = find_user_by_email(email)
-    matches = passwords_matching([user.password_hash] if user else [], password)
-    if user is None:
+    accounts = users_with_email(email)
+    matches = passwords_matching([user.password_hash for user in accounts], password)
+    if not accounts:
         record_event("auth.login_failed", outcome=OUTCOME_FAILURE, detail="unknown e-mail")
-        return None
-    if not _password_accepted(user, matches[0], policy=policy, now=now, refusal_action="auth.login_failed"):
-        return None
+        return []
+    if not any(matches):  # a wrong password for every account of the address
+        for user in accounts:
+            _password_accepted(user, False, policy=policy, now=now, refusal_action="auth.login_failed")
+        return []
+    # The password is right for these: it is no failure of the address's other accounts, which it was not meant for.
+    opened = [user for user, match in zip(accounts, matches) if match]
+    return [user for user in opened
+            if _password_accepted(user, True, policy=policy, now=now, refusal_action="auth.login_failed")
+            and _is_active(user)]
+
+
+def _is_active(user: User) -> bool:
     if not user.is_active:
         record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail="inactive")
-        return None
+    return user.is_active
+
+
+def complete_login(user: User, now: datetime | None = None) -> None:
+    """Record that `user` logged in with their password (`authenticate` accepted it): failures are forgotten."""
     user.failed_login_count = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = now or utcnow()
     record_event("auth.login", target=user, actor=user)
-    return user
 
 
 def _password_accepted(user: User, matches: bool, *, policy: LoginPolicy, now: datetime, refusal_action: str) -> bool:

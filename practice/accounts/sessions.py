@@ -20,6 +20,11 @@ SEEN_AT = "seen_at"
 #: the last time the user typed their password (login or "confirm it's you")
 AUTHENTICATED_AT = "authenticated_at"
 
+#: the accounts a password opened in several practices, offered to choose from, and when (not yet logged in)
+ACCOUNTS_OFFERED = "accounts_offered"
+#: how long the choice of practice stays open after the password was typed
+CHOICE_SECONDS = 300
+
 REASON_IDLE = "idle"
 REASON_ABSOLUTE = "absolute"
 REASON_UNKNOWN = "unknown start"
@@ -45,6 +50,21 @@ def touch(session: MutableMapping, now: float) -> None:
 def confirm_password(session: MutableMapping, now: float) -> None:
     """Record that the user has just typed their password again."""
     session[AUTHENTICATED_AT] = int(now)
+
+
+def offer_accounts(session: MutableMapping, account_ids: list[int], now: float) -> None:
+    """Keep the accounts a password just opened, for the person to choose one (`offered_accounts`)."""
+    session[ACCOUNTS_OFFERED] = {"ids": list(account_ids), "at": int(now)}
+
+
+def offered_accounts(session: MutableMapping, now: float) -> list[int]:
+    """The ids of the accounts on offer, or none once CHOICE_SECONDS have passed (or in a cookie without them)."""
+    offer = session.get(ACCOUNTS_OFFERED)
+    if not isinstance(offer, dict) or not isinstance(offer.get("at"), int) or not isinstance(offer.get("ids"), list):
+        return []
+    if not 0 <= now - offer["at"] <= CHOICE_SECONDS:
+        return []
+    return [account_id for account_id in offer["ids"] if isinstance(account_id, int)]
 
 
 def expiry_reason(session: MutableMapping, now: float, *, idle: timedelta, absolute: timedelta) -> str | None:

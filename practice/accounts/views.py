@@ -11,7 +11,13 @@ from practice.access import fresh_login_required, is_safe_next, owner_required
 from practice.accounts import sessions
 from practice.accounts.access import get_team_member_or_404
 from practice.accounts.blueprint import bp
-from practice.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, TherapistForm
+from practice.accounts.forms import (
+    ChangePasswordForm,
+    ChoosePracticeForm,
+    ConfirmPasswordForm,
+    LoginForm,
+    TherapistForm,
+)
 from practice.accounts.models import User
 from practice.accounts.operations import (
     AccountError,
@@ -19,6 +25,7 @@ from practice.accounts.operations import (
     add_therapist,
     authenticate,
     change_password,
+    complete_login,
     confirm_identity,
     end_all_sessions,
     set_user_active,
@@ -39,19 +46,48 @@ def _login_rate_limit() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
-    """Show the login form and log the user in."""
+    """Show the login form and log the user in (asking which practice when the password opens several)."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data, policy=_login_policy())
-        if user is None:
+        accounts = authenticate(form.email.data, form.password.data, policy=_login_policy())
+        if not accounts:
             form.password.errors.append(LOGIN_FAILED_MESSAGE)
             return render_template("accounts/login.html", form=form), 400
-        begin_session(user)
-        target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
+        if len(accounts) > 1:
+            sessions.offer_accounts(session, [account.id for account in accounts], time.time())
+            return redirect(url_for("accounts.choose_practice", next=request.args.get("next")))
+        return _logged_in(accounts[0])
     return render_template("accounts/login.html", form=form), form_page_status()
+
+
+@bp.route("/login/practice", methods=["GET", "POST"])
+def choose_practice():
+    """After a password that opened accounts in several practices: log in to the one chosen."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    offered = sessions.offered_accounts(session, time.time())
+    accounts = db.session.scalars(select(User).where(User.id.in_(offered), User.is_active.is_(True))
+                                  .order_by(User.id)).all() if offered else []
+    if not accounts:
+        flash("Please log in again: the choice of practice is open for a few minutes only.", "error")
+        return redirect(url_for("accounts.login"))
+    form = ChoosePracticeForm()
+    if form.validate_on_submit():
+        chosen = next((account for account in accounts if account.id == form.account.data), None)
+        if chosen is not None:
+            return _logged_in(chosen)
+        form.account.errors.append("Choose one of the practices listed.")
+    return render_template("accounts/choose_practice.html", form=form, accounts=accounts), form_page_status()
+
+
+def _logged_in(user: User):
+    """Record the login, start a fresh session for `user` and go where the login was asked for."""
+    complete_login(user)
+    begin_session(user)
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
 
 
 @bp.route("/logout", methods=["POST"])

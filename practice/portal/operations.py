@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from practice.accounts.models import ROLE_CLIENT, Practice, User, lower_email, new_session_token
-from practice.accounts.operations import AccountError, create_user, find_user_by_email, reset_login
+from practice.accounts.operations import AccountError, create_user, practice_user_with_email, reset_login
 from practice.accounts.passwords import password_problem
 from practice.audit.operations import record_event
 from practice.clients.models import Client
@@ -60,10 +60,12 @@ def _check_can_invite(client: Client) -> str:
     if not client.email:
         raise PortalError("Add the client's e-mail address to their record first: it becomes their login.")
     email = lower_email(client.email)
-    holder = find_user_by_email(email)
+    # Only this practice's accounts count: an address may have a login in another practice, and whether it does
+    # is none of this practice's business.
+    holder = practice_user_with_email(client.practice_id, email)
     if holder is not None and holder.id != client.portal_user_id:
-        raise PortalError("This e-mail address already belongs to another account, so it cannot be the client's "
-                          "login. Use a different address on the record.")
+        raise PortalError("This e-mail address already belongs to another account in this practice, so it cannot "
+                          "be the client's login. Use a different address on the record.")
     return email
 
 
@@ -133,8 +135,9 @@ def _reset_returning_login(user: User, email: str, password: str) -> None:
 
 
 def _new_portal_user(client: Client, email: str, password: str) -> User:
-    if find_user_by_email(email) is not None:
-        raise PortalError("An account with this e-mail address already exists. Ask your therapist for help.")
+    if practice_user_with_email(client.practice_id, email) is not None:
+        raise PortalError("An account with this e-mail address already exists in this practice. "
+                          "Ask your therapist for help.")
     problem = password_problem(password, email=email, name=client.full_name)
     if problem:
         raise PortalError(problem, field="password")

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from practice.accounts.operations import create_practice, find_user_by_email
+from practice.accounts.operations import create_practice, users_with_email
 from practice.cli import DEMO_CLIENT_LOGIN, DEMO_LOGINS
 from practice.clients.models import Client
 from practice.extensions import db
@@ -206,7 +206,7 @@ def _client_named(last_name: str) -> Client:
 
 def _add_records(app) -> Records:
     with app.app_context():
-        theo, owner = find_user_by_email(THEO[1]), find_user_by_email(OWNER[1])
+        [theo], [owner] = users_with_email(THEO[1]), users_with_email(OWNER[1])
         eva, amira, grace, hugo, ben = (_client_named(name) for name in
                                         ("Fischer", "Hassan", "Huang", "Ivanov", "Carter"))
         intakes = {}

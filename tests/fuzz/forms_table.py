@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from practice.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, TherapistForm
+from practice.accounts.forms import (
+    ChangePasswordForm,
+    ChoosePracticeForm,
+    ConfirmPasswordForm,
+    LoginForm,
+    TherapistForm,
+)
 from practice.accounts.models import User
 from practice.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
 from practice.clients.forms import ClientForm
@@ -700,6 +706,9 @@ def with_places(**extra: Callable) -> Callable:
 FORMS: dict[str, FormFuzz] = {
     "accounts.login": FormFuzz("anonymous", "/login", fields=login_fields, accepted=login_accepted,
                                ends_session=True),
+    # Without a choice of practice on offer (a password typed first), every post is sent back to log in.
+    "accounts.choose_practice": FormFuzz("anonymous", "/login/practice",
+                                         fields=lambda world: fuzz.form_fields(ChoosePracticeForm), ends_session=True),
     "accounts.logout": FormFuzz("therapist", "/logout", accepted=logout_accepted, ends_session=True),
     "accounts.password": FormFuzz(
         "therapist", "/account/password",

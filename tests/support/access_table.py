@@ -13,6 +13,9 @@ ACTORS = ("owner", "therapist", "colleague", "other_therapist", "client", "anony
 LOGIN = 302  # anonymous users are sent to the login page
 ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.login": ("GET", "/login", dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=200)),
+    # The choice of practice after a password that opens several: without one on offer, back to the login page.
+    "accounts.choose_practice": ("GET", "/login/practice",
+                                 dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=302)),
     "accounts.logout": ("POST", "/logout", dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=LOGIN)),
     "accounts.password": ("GET", "/account/password",
                           dict(owner=200, therapist=200, other_therapist=200, client=200, anonymous=LOGIN)),
