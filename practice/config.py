@@ -94,8 +94,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # logins; a hang counts as down once RATELIMIT_STORAGE_TIMEOUT has passed.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        # Wrong passwords from one browser or address before it is locked out of the account (locks double each time,
+        # from LOGIN_LOCK_MINUTES); and from any number of addresses before every browser new to the account is.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
+        "LOGIN_ACCOUNT_MAX_FAILURES": _int("LOGIN_ACCOUNT_MAX_FAILURES", 20),
         "CLIENTS_PER_PAGE": _int("CLIENTS_PER_PAGE", 25),
         "SEARCH_COUNT_CAP": _int("SEARCH_COUNT_CAP", 1000),
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),

@@ -279,7 +279,7 @@ class _Generator:
                   is_active: bool = True) -> dict:
         return {"practice_id": self.practice_id, "email": email, "name": name, "role": role,
                 "password_hash": self.password_hash, "is_active": is_active, "is_password_temporary": False,
-                "session_token": new_session_token(), "failed_login_count": 0, "locked_until": None,
+                "session_token": new_session_token(),
                 "last_login_at": self._at(last_login, 8 * 60) if last_login else None,
                 "created_at": self._at(joined, 8 * 60)}
 

@@ -64,10 +64,6 @@ class User(UserMixin, db.Model):
     is_password_temporary: Mapped[bool] = mapped_column(default=False)
     #: part of the session cookie; rotating it logs the user out everywhere
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-    #: consecutive failed logins since the last success
-    failed_login_count: Mapped[int] = mapped_column(default=0)
-    #: logins are refused until this time after too many failures
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -94,6 +90,32 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class LoginSource(db.Model):
+    """Where attempts to log in to one account come from, and how they went (`practice.accounts.lockout`).
+
+    A source is a browser that has logged in to the account before (known: strangers never lock it out), an address
+    trying from a browser the account does not know, or all such browsers together (so a guess spread over many
+    addresses is still stopped).
+    """
+
+    __tablename__ = "login_sources"
+    __table_args__ = (UniqueConstraint("user_id", "source", name="uq_login_sources_user_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: "browser:" and the SHA-256 of the browser's token, "address:" and an IP address, or "new browsers"
+    source: Mapped[str] = mapped_column(String(80))
+    #: when this browser last logged in to the account with its password (browsers only)
+    known_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: wrong passwords from here since the last lock, the last success, or a quiet day
+    failure_count: Mapped[int] = mapped_column(default=0)
+    #: locks so far: each lasts twice as long as the one before
+    lock_count: Mapped[int] = mapped_column(default=0)
+    #: no password is accepted from here until then
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 def lower_email(value: str) -> str:

@@ -1,11 +1,12 @@
 """Operations on practices and users. They flush, never commit: the request commits once."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
+from practice.accounts import lockout
+from practice.accounts.lockout import LoginAttempt, LoginPolicy
 from practice.accounts.models import (
     ROLE_CLIENT,
     ROLE_OWNER,
@@ -21,20 +22,13 @@ from practice.audit.operations import record_event
 from practice.database import utcnow
 from practice.extensions import db
 
+
 class AccountError(ValueError):
     """A user-facing reason an account operation was refused, naming the form field it concerns."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-@dataclass(frozen=True)
-class LoginPolicy:
-    """How many failures lock an account, and for how long."""
-
-    max_failures: int = 5
-    lock_minutes: int = 15
 
 
 #: the answer when an address is taken: only ever about the practice asking, never about another one
@@ -101,8 +95,7 @@ def reset_login(user: User, *, email: str, password: str) -> None:
     user.is_active = True
     user.is_password_temporary = False
     user.session_token = new_session_token()
-    user.failed_login_count = 0
-    user.locked_until = None
+    lockout.forget_everything(user)
 
 
 def create_practice(*, practice_name: str, owner_name: str, owner_email: str, owner_password: str,
@@ -155,10 +148,11 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     db.session.flush()
 
 
-def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> list[User]:
-    """The accounts at `email` that `password` opens and that may log in now (several when one person uses the same
-    password in several practices); every refusal and failure is audited. Nothing is recorded as a login yet: the
-    caller calls `complete_login` for the account the person logs in to.
+def authenticate(email: str, password: str, *, policy: LoginPolicy, attempt: LoginAttempt,
+                 now: datetime | None = None) -> list[User]:
+    """The accounts at `email` that `password` opens and that may log in from `attempt`'s browser and address now
+    (several when one person uses the same password in several practices); every refusal and failure is audited.
+    Nothing is recorded as a login yet: the caller calls `complete_login` for the account the person logs in to.
 
     Every refusal looks the same to the caller and costs the same work (one password check, `passwords_matching`),
     so a login form cannot tell which e-mails exist, in how many practices, or which accounts are locked or inactive.
@@ -171,12 +165,12 @@ def authenticate(email: str, password: str, *, policy: LoginPolicy, now: datetim
         return []
     if not any(matches):  # a wrong password for every account of the address
         for user in accounts:
-            _password_accepted(user, False, policy=policy, now=now, refusal_action="auth.login_failed")
+            _password_accepted(user, False, policy, attempt, now, refusal_action="auth.login_failed")
         return []
     # The password is right for these: it is no failure of the address's other accounts, which it was not meant for.
     opened = [user for user, match in zip(accounts, matches) if match]
     return [user for user in opened
-            if _password_accepted(user, True, policy=policy, now=now, refusal_action="auth.login_failed")
+            if _password_accepted(user, True, policy, attempt, now, refusal_action="auth.login_failed")
             and _is_active(user)]
 
 
@@ -186,45 +180,48 @@ def _is_active(user: User) -> bool:
     return user.is_active
 
 
-def complete_login(user: User, now: datetime | None = None) -> None:
-    """Record that `user` logged in with their password (`authenticate` accepted it): failures are forgotten."""
-    user.failed_login_count = 0
-    user.locked_until = None
+def complete_login(user: User, attempt: LoginAttempt, now: datetime | None = None) -> None:
+    """Record that `user` logged in with their password (`authenticate` accepted it): this browser's and address's
+    failures are forgotten."""
+    lockout.forget_failures(user, attempt)
     user.last_login_at = now or utcnow()
     record_event("auth.login", target=user, actor=user)
 
 
-def _password_accepted(user: User, matches: bool, *, policy: LoginPolicy, now: datetime, refusal_action: str) -> bool:
-    """False (and audited) while the account is locked or when the password is wrong, which counts a failure."""
-    if user.locked_until is not None and user.locked_until > now:
+def _password_accepted(user: User, matches: bool, policy: LoginPolicy, attempt: LoginAttempt, now: datetime, *,
+                       refusal_action: str) -> bool:
+    """False (and audited) while this attempt's browser or address is locked out of the account, or when the
+    password is wrong, which counts a failure."""
+    if lockout.is_locked(user, attempt, now):
         record_event(refusal_action, target=user, actor=user, outcome=OUTCOME_FAILURE, detail="locked")
         return False
     if not matches:
-        _count_failure(user, policy, now)
+        locks = lockout.count_failure(user, attempt, policy, now)
+        for lock in locks:
+            record_event("auth.lockout", target=user, actor=user, outcome=OUTCOME_FAILURE,
+                         detail=f"{lock.scope} locked out for {lock.minutes} minutes")
+        record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE,
+                     detail="wrong password; locked out" if locks else "wrong password")
         return False
     return True
 
 
-def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> None:
-    user.failed_login_count += 1
-    detail = "wrong password"
-    if user.failed_login_count >= policy.max_failures:
-        user.locked_until = now + timedelta(minutes=policy.lock_minutes)
-        user.failed_login_count = 0
-        detail = "wrong password; account locked"
-        record_event("auth.lockout", target=user, actor=user, outcome=OUTCOME_FAILURE)
-    record_event("auth.login_failed", target=user, actor=user, outcome=OUTCOME_FAILURE, detail=detail)
-    db.session.flush()
-
-
-def confirm_identity(user: User, password: str, *, policy: LoginPolicy, now: datetime | None = None) -> bool:
-    """Check the logged-in user's password again before a sensitive action; failures count toward the lock."""
+def confirm_identity(user: User, password: str, *, policy: LoginPolicy, attempt: LoginAttempt,
+                     now: datetime | None = None) -> bool:
+    """Check the logged-in user's password again before a sensitive action; failures count toward this browser's
+    lock (`is_locked_out` then tells the caller to end the session)."""
+    now = now or utcnow()
     matches = verify_password(user.password_hash, password)  # checked even when locked: the same time either way
-    if not _password_accepted(user, matches, policy=policy, now=now or utcnow(), refusal_action="auth.reauthenticate"):
+    if not _password_accepted(user, matches, policy, attempt, now, refusal_action="auth.reauthenticate"):
         return False
-    user.failed_login_count = 0
+    lockout.forget_failures(user, attempt)
     record_event("auth.reauthenticate", target=user, actor=user)
     return True
+
+
+def is_locked_out(user: User, attempt: LoginAttempt, now: datetime | None = None) -> bool:
+    """True while `attempt`'s browser or address may not try a password for `user`."""
+    return lockout.is_locked(user, attempt, now or utcnow())
 
 
 def end_all_sessions(user: User) -> None:

@@ -13,6 +13,8 @@ from datetime import timedelta
 from flask import session as flask_session
 from flask_login import login_user
 
+from practice.accounts import browsers
+
 #: when the user logged in with their password (the absolute limit counts from here)
 LOGIN_AT = "login_at"
 #: the last request of this session (the idle limit counts from here)
@@ -89,7 +91,9 @@ def is_fresh(session: MutableMapping, now: float, *, window: timedelta) -> bool:
 
 
 def begin_session(user) -> None:
-    """Log `user` in on a brand-new session: nothing of whoever used this browser before survives."""
+    """Log `user` in on a brand-new session, after their password: nothing of whoever used this browser before
+    survives, and the account knows this browser from now on (`accounts.browsers`)."""
+    browsers.remember(user)
     flask_session.clear()
     login_user(user)
     flask_session.permanent = True

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from practice.access import fresh_login_required, is_safe_next, owner_required
-from practice.accounts import sessions
+from practice.accounts import browsers, sessions
 from practice.accounts.access import get_team_member_or_404
 from practice.accounts.blueprint import bp
 from practice.accounts.forms import (
@@ -28,6 +28,7 @@ from practice.accounts.operations import (
     complete_login,
     confirm_identity,
     end_all_sessions,
+    is_locked_out,
     set_user_active,
 )
 from practice.accounts.sessions import begin_session
@@ -51,7 +52,8 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        accounts = authenticate(form.email.data, form.password.data, policy=_login_policy())
+        accounts = authenticate(form.email.data, form.password.data, policy=_login_policy(),
+                                attempt=browsers.current_attempt())
         if not accounts:
             form.password.errors.append(LOGIN_FAILED_MESSAGE)
             return render_template("accounts/login.html", form=form), 400
@@ -84,7 +86,7 @@ def choose_practice():
 
 def _logged_in(user: User):
     """Record the login, start a fresh session for `user` and go where the login was asked for."""
-    complete_login(user)
+    complete_login(user, browsers.current_attempt())
     begin_session(user)
     target = request.args.get("next")
     return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
@@ -185,7 +187,8 @@ def _set_active(user_id: int, is_active: bool):
 
 
 def _login_policy() -> LoginPolicy:
-    return LoginPolicy(current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"])
+    config = current_app.config
+    return LoginPolicy(config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"], config["LOGIN_ACCOUNT_MAX_FAILURES"])
 
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
@@ -198,10 +201,11 @@ def confirm_password():
         target = url_for("dashboard.index")
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if confirm_identity(user, form.password.data, policy=_login_policy()):
+        attempt = browsers.current_attempt()
+        if confirm_identity(user, form.password.data, policy=_login_policy(), attempt=attempt):
             sessions.confirm_password(session, time.time())
             return redirect(target)
-        if user.locked_until is not None:
+        if is_locked_out(user, attempt):
             # Repeated wrong passwords on an open session look like someone else at the keyboard: end it.
             end_all_sessions(user)
             logout_user()

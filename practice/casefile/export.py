@@ -32,6 +32,8 @@ SECRET_COLUMNS = frozenset({"token_hash", "password_hash", "session_token"})
 #: tables tied to a client that are left out on purpose, with the reason printed in the export
 NOT_EXPORTED = {
     "rendered_handouts": "Cached handout PDFs, made again at any time from the plan versions included here.",
+    "login_sources": "Failed-login counts, locks and the browsers a login is known on: login bookkeeping, "
+                     "not part of the record.",
 }
 #: tables shared by the whole practice (or installation); a client's rows only point at them
 SHARED_TABLES = frozenset({"practices", "users", "library_items", "clients", "alembic_version"})

@@ -7,13 +7,11 @@ from sqlalchemy import String, select
 
 from practice.extensions import db
 
-# Not saved work: the audit log grows on every request (refusals are audited on purpose), and the PDF cache is
-# rebuilt at will.
-UNWATCHED_TABLES = {"audit_events", "rendered_handouts"}
-# Login bookkeeping, not anyone's data: a refused login counts a failure, a refused re-authentication may end
-# every session.
-UNWATCHED_COLUMNS = {("users", "failed_login_count"), ("users", "locked_until"), ("users", "last_login_at"),
-                     ("users", "session_token")}
+# Not saved work: the audit log grows on every request (refusals are audited on purpose), the PDF cache is
+# rebuilt at will, and login sources are login bookkeeping (a refused login counts a failure there).
+UNWATCHED_TABLES = {"audit_events", "rendered_handouts", "login_sources"}
+# Login bookkeeping too: a refused re-authentication may end every session.
+UNWATCHED_COLUMNS = {("users", "last_login_at"), ("users", "session_token")}
 
 
 def _tables():

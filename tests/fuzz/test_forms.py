@@ -21,12 +21,12 @@ from urllib.parse import quote, urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from practice.accounts.models import User
+from practice.accounts.models import LoginSource, User
 from practice.extensions import db
 from practice.library.operations import create_item
 from practice.notes.operations import create_note
@@ -83,8 +83,7 @@ def _restore_logins(world, actor: User | None) -> None:
     """Undo what earlier examples did to logins: changed passwords, lockouts, and a deactivated actor."""
     for user in db.session.scalars(select(User).where(User.id.in_(world.password_hashes))):
         user.password_hash = world.password_hashes[user.id]
-        user.failed_login_count = 0
-        user.locked_until = None
+    db.session.execute(delete(LoginSource))  # failure counts and locks
     if actor is not None:
         actor.is_active = True
 

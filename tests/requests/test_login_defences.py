@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from practice.accounts import sessions
+from practice.accounts import lockout, sessions
+from practice.accounts.lockout import Lock, LoginAttempt, LoginPolicy
 from practice.accounts.models import User
 from practice.extensions import db
 from tests.support.helpers import audit_events, login, text_of
@@ -129,3 +131,92 @@ def test_an_address_in_two_practices_costs_one_password_hash_and_fails_in_each(c
     failures = audit_events("auth.login_failed")
     assert {(event.target_id, event.practice_id) for event in failures} == {
         (here.id, world.practice.id), (world.other_therapist.id, world.other_practice.id)}
+
+
+# --- No stranger can lock a real user out; a real guess is still stopped (item 1) --------------------------------
+
+
+def _stranger(app, address: str):
+    """A browser that never logged in here, at `address`."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
+
+
+def _guess(browser, user: User, password: str = WRONG) -> int:
+    return browser.post("/login", data={"email": user.email, "password": password}).status_code
+
+
+def test_fifty_failures_by_strangers_never_stop_the_owner_in_a_browser_they_logged_in_with(app, world):
+    """Issue 16: five wrong passwords for the owner's address, from anywhere, locked the account for 15 minutes."""
+    owners_browser = app.test_client()
+    login(owners_browser, world.owner)
+    owners_browser.post("/logout")
+    guesses = [_guess(_stranger(app, f"198.51.100.{n // 5}"), world.owner) for n in range(50)]
+    assert set(guesses) == {400}
+    login(owners_browser, world.owner)  # refused here would fail the test
+    assert _guess(_stranger(app, "198.51.100.200"), world.owner, PASSWORD) == 400, "new browsers must wait"
+    assert len(audit_events("auth.login_failed", target_id=world.owner.id)) == 51, "every failure audited"
+    locks = [event.detail for event in audit_events("auth.lockout", target_id=world.owner.id)]
+    assert locks == ["this address locked out for 15 minutes"] * 4 + ["new browsers locked out for 15 minutes"]
+    cookie = owners_browser.get_cookie("practice_browser")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_a_guess_from_one_address_is_stopped_there_and_only_there(app, world):
+    guesser = _stranger(app, "203.0.113.5")
+    assert [_guess(guesser, world.therapist) for _ in range(5)] == [400] * 5
+    assert _guess(guesser, world.therapist, PASSWORD) == 400, "the right password no longer works from there"
+    assert _guess(_stranger(app, "203.0.113.6"), world.therapist, PASSWORD) == 302, "nor is anyone else held back"
+    [locked] = audit_events("auth.lockout", target_id=world.therapist.id)
+    assert (locked.detail, locked.ip_address) == ("this address locked out for 15 minutes", "203.0.113.5")
+
+
+def test_a_guess_spread_over_many_addresses_is_stopped_for_every_new_browser(app, world, make_user):
+    client_login = make_user(world.practice, "client")
+    phone = app.test_client()
+    login(phone, client_login)
+    phone.post("/logout")
+    assert {_guess(_stranger(app, f"192.0.2.{n}"), client_login) for n in range(20)} == {400}
+    assert _guess(_stranger(app, "192.0.2.99"), client_login, PASSWORD) == 400
+    assert _guess(phone, client_login, PASSWORD) == 302, "the client's own phone still logs in"
+    assert [event.detail for event in audit_events("auth.lockout", target_id=client_login.id)] == [
+        "new browsers locked out for 15 minutes"]
+
+
+def test_a_known_browser_that_guesses_wrong_is_locked_out_too(app, world):
+    laptop = app.test_client()
+    login(laptop, world.colleague)
+    laptop.post("/logout")
+    assert [_guess(laptop, world.colleague) for _ in range(5)] == [400] * 5
+    assert _guess(laptop, world.colleague, PASSWORD) == 400
+    [locked] = audit_events("auth.lockout", target_id=world.colleague.id)
+    assert locked.detail == "this browser locked out for 15 minutes"
+
+
+def test_each_lock_lasts_twice_as_long_and_a_quiet_day_is_a_fresh_start(app, world):
+    user, policy = db.session.get(User, world.therapist.id), LoginPolicy(max_failures=5, lock_minutes=15)
+    attempt, start = LoginAttempt(browser=None, address="203.0.113.8"), datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+
+    def locks_after_five(at: datetime) -> list:
+        return [lock for _ in range(5) for lock in lockout.count_failure(user, attempt, policy, at)]
+
+    assert locks_after_five(start) == [Lock("this address", 15)]
+    assert lockout.is_locked(user, attempt, start + timedelta(minutes=14))
+    assert not lockout.is_locked(user, attempt, start + timedelta(minutes=15))
+    assert locks_after_five(start + timedelta(minutes=15)) == [Lock("this address", 30)]
+    assert locks_after_five(start + timedelta(minutes=45)) == [Lock("this address", 60)]
+    assert locks_after_five(start + timedelta(days=2)) == [Lock("this address", 15)]
+
+
+def test_the_browser_cookie_is_secure_in_production_and_opens_nothing_by_itself(make_app, world):
+    production = make_app(ENV_NAME="production").test_client()
+    response = production.post("/login", data={"email": world.therapist.email, "password": PASSWORD},
+                               base_url="https://localhost")
+    header = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("practice_browser="))
+    attributes = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
+    assert {"secure", "httponly", "samesite", "max-age"} <= attributes
+    token = production.get_cookie("practice_browser", domain="localhost").value
+    stranger = make_app(ENV_NAME="production").test_client()
+    stranger.set_cookie("practice_browser", token, domain="localhost")
+    assert stranger.get("/", base_url="https://localhost").status_code == 302, "the token is no login"
