@@ -9,6 +9,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from practice.parse import parse_int
+
 # Secrets that appear in tutorials and .env examples; a production key must be none of these.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
@@ -25,9 +27,13 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: the largest number a setting takes: hours, minutes, bytes and counts, all well inside what timedelta holds
+MAX_SETTING = 10**9
+
+
 def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value and value.strip().isdigit() else default
+    found = parse_int(os.environ.get(name), low=0, high=MAX_SETTING)
+    return default if found is None else found
 
 
 def _dev_secret_key(instance_path: Path) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from practice.parse import parse_date
+
 KIND_HOME = "home"
 
 
@@ -110,7 +112,4 @@ class FrozenPlan:
 
 
 def _date_or_none(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    return parse_date(value) if isinstance(value, str) else None

@@ -10,6 +10,7 @@ from practice.accounts.forms import NEW_PASSWORD_LENGTH
 from practice.accounts.passwords import MIN_PASSWORD_LENGTH
 from practice.forms import TEXT_FILTERS
 from practice.intake import questionnaires
+from practice.parse import parse_int
 from practice.portal.models import ASSIGNMENT_INTAKE, ASSIGNMENT_KINDS, NOTE_MAX_LENGTH
 from practice.portal.warning_signs import WARNING_SIGNS
 
@@ -49,8 +50,7 @@ class HomeLogForm(FlaskForm):
     def pain_value(self) -> int | None:
         """The chosen pain score, or None."""
         # Optional() lets blank input through unchecked, spaces included ("   " must read as no score, not crash).
-        value = (self.pain.data or "").strip()
-        return int(value) if value not in ("", "None") else None
+        return parse_int(self.pain.data, low=0, high=10)
 
 
 def assignment_choices() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from practice.intake.forms import IntakeForm, decode_answers, questionnaire_form
 from practice.intake.models import SOURCE_CLIENT
 from practice.intake.operations import IntakeLocked, create_intake, record_questionnaire
 from practice.intake.queries import questionnaire_labels
+from practice.parse import parse_date
 from practice.pdf.documents import RenderError, download, failure_page
 from practice.portal import warning_signs
 from practice.portal.access import get_assignment_or_404, own_record, own_record_or_404
@@ -106,12 +107,10 @@ def _log_form(plan, log, formdata=None) -> HomeLogForm:
 
 
 def _parse_day(value: str) -> date:
-    if len(value) != 10:
+    day = parse_date(value)
+    if day is None:
         abort(404)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(404)
+    return day
 
 
 @bp.route("/me/log/<day>", methods=["GET", "POST"])
@@ -217,7 +216,7 @@ def questionnaire(assignment_id: int):
         flash(message, "info")
         return redirect(url_for("portal.home"))
     definition = questionnaires.QUESTIONNAIRES[assignment.kind]
-    form = questionnaire_form(definition, questionnaire_labels(definition, client))()
+    form = questionnaire_form(definition, questionnaire_labels(definition, client))(born_on=client.date_of_birth)
     answers = decode_answers(definition, form) if request.method == "POST" else {}
     if form.validate_on_submit() and not answers:
         form.form_errors.append("Answer at least one question before sending.")
@@ -240,7 +239,7 @@ def intake():
     if assignment is None:
         flash("There is no form waiting for you. Your therapist will ask when one is needed.", "info")
         return redirect(url_for("portal.home"))
-    form = IntakeForm()
+    form = IntakeForm(born_on=client.date_of_birth)
     if form.validate_on_submit():
         try:
             saved = create_intake(client, form.answers(), actor=_me(), sign=True, source=SOURCE_CLIENT)
