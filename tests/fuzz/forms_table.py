@@ -33,10 +33,10 @@ from practice.notes.models import SessionNote
 from practice.notes.operations import create_note
 from practice.plans import operations as plan_operations
 from practice.plans.forms import AddStepForm, PlanDetailsForm, PublishForm, StepForm
-from practice.plans.models import Plan
+from practice.plans.models import Plan, PlanVersion
 from practice.portal.forms import AcceptInvitationForm, AssignForm, HomeLogForm, ReviewForm
 from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING, Assignment, HomeLog, Invitation
-from practice.portal.operations import assign, create_invitation, find_invitation, home_plan
+from practice.portal.operations import HomePlan, assign, create_invitation, find_invitation, home_plan
 from practice.portal.warning_signs import WARNING_SIGNS
 from tests.fuzz import strategies as fuzz
 from tests.fuzz.snapshot import Changes
@@ -466,12 +466,16 @@ def amendment_added(outcome: Outcome) -> None:
 
 
 def log_saved(outcome: Outcome) -> None:
-    """The day's log: ticked steps of the routine only, pain 0-10, known warning signs, a note under 500."""
+    """The day's log: against the routine the form showed, ticking its steps only; pain 0-10, known warning signs,
+    a note under 500."""
     day = date.fromisoformat(outcome.places["day"])
     [log] = [row for (table, _), row in outcome.changes.after.items()
              if table == "home_logs" and row["client_id"] == outcome.world.record.id and row["logged_on"] == day]
-    plan = home_plan(outcome.world.record)
-    assert set(log["done_steps"] or []) <= (plan.positions if plan else set())
+    shown = _row(PlanVersion, log["plan_version_id"]) if log["plan_version_id"] else None
+    assert shown is None or _row(Plan, shown.plan_id).client_id == outcome.world.record.id
+    assert (str(shown.id) if shown else "") == (outcome.first("routine") or "").strip()
+    assert log["done_steps"] == [key for key in (HomePlan.of(shown).keys if shown else []) if key in log["done_steps"]]
+    assert len(set(log["done_steps"])) == len(log["done_steps"])
     assert _in_range(log["pain"], 0, 10) and len(log["note"] or "") <= 500
     assert set(log["warning_signs"] or []) <= {key for key, _label in WARNING_SIGNS}
 
@@ -667,11 +671,13 @@ def unsigned_note_fields(world) -> dict:
 
 
 def home_log_fields(world) -> dict:
-    """Steps of the routine, or one outside it; pain, a note and warning signs."""
+    """The routine the form showed (the record's current version, or another practice's, or none) and steps of it,
+    or one outside it; pain, a note and warning signs."""
     fields = fuzz.form_fields(HomeLogForm)
     plan = home_plan(world.record)
-    positions = tuple(str(position) for position in sorted(plan.positions)) if plan else ()
-    fields["done"] = Reference(positions, ("99", "0"))
+    fields["routine"] = Reference((Later(lambda w: str(home_plan(w.record).version.id), "current routine"),),
+                                  (str(world.other_version.id), MISSING))
+    fields["done"] = Reference(tuple(plan.keys) if plan else (), ("99", "1", "position-1"))
     return fields
 
 
