@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_IDLE_LIMIT": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 60)),
         # Exports and team changes ask for the password again when it was typed longer ago than this.
         "FRESH_LOGIN_WINDOW": timedelta(minutes=_int("FRESH_LOGIN_MINUTES", 10)),
+        # The clock the session limits read (seconds since the epoch); tests set one they move by hand.
+        "CLOCK": time.time,
         # We offer no "remember me"; the lifetime is still set explicitly so nothing lives for a year.
         "REMEMBER_COOKIE_DURATION": timedelta(hours=_int("SESSION_HOURS", 10)),
         "REMEMBER_COOKIE_HTTPONLY": True,

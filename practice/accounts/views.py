@@ -1,8 +1,6 @@
 """Views for login, logout, password change and the owner's team page."""
 from __future__ import annotations
 
-import time
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -81,7 +79,7 @@ def password():
             getattr(form, error.field or "new_password").errors.append(str(error))
             return render_template("accounts/password.html", form=form), 400
         login_user(user)  # the token changed: issue this session a new cookie, others are ended
-        sessions.confirm_password(session, time.time())
+        sessions.confirm_password(session, sessions.clock())
         flash("Your password has been changed. Other sessions have been logged out.", "success")
         return redirect(url_for("dashboard.index"))
     return render_template("accounts/password.html", form=form), form_page_status()
@@ -163,7 +161,7 @@ def confirm_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if confirm_identity(user, form.password.data, policy=_login_policy()):
-            sessions.confirm_password(session, time.time())
+            sessions.confirm_password(session, sessions.clock())
             return redirect(target)
         if user.locked_until is not None:
             # Repeated wrong passwords on an open session look like someone else at the keyboard: end it.
