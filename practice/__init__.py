@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from practice.config import build_config
-from practice.database import MAX_RECORD_ID
+from practice.parse import MAX_RECORD_ID, parse_record_id
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -132,10 +132,11 @@ def register_request_hooks(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         # The session holds "id:token"; a rotated token (logout, password change, deactivation) fails here.
-        user_id, _, token = session_id.partition(":")
-        if not user_id.isdigit() or not token:
+        written_id, _, token = session_id.partition(":")
+        user_id = parse_record_id(written_id)
+        if user_id is None or not token:
             return None
-        user = database.session.get(User, int(user_id))
+        user = database.session.get(User, user_id)
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user

@@ -1,7 +1,6 @@
 """Who may do what: role checks, and refusals that look like a missing record and are audited."""
 from __future__ import annotations
 
-import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -64,7 +63,7 @@ def fresh_login_required(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if sessions.is_fresh(session, time.time(), window=current_app.config["FRESH_LOGIN_WINDOW"]):
+        if sessions.is_fresh(session, sessions.clock(), window=current_app.config["FRESH_LOGIN_WINDOW"]):
             return view(*args, **kwargs)
         flash("For your security, please type your password again to continue.", "info")
         return redirect(url_for("accounts.confirm_password", next=_return_path()))

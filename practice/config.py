@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from practice.rate_limits import file_store_uri
+
+from practice.parse import parse_int
 
 # Secrets that appear in tutorials and .env examples; a production key must be none of these.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
@@ -30,9 +33,13 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: the largest number a setting takes: hours, minutes, bytes and counts, all well inside what timedelta holds
+MAX_SETTING = 10**9
+
+
 def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value and value.strip().isdigit() else default
+    found = parse_int(os.environ.get(name), low=0, high=MAX_SETTING)
+    return default if found is None else found
 
 
 def _dev_secret_key(instance_path: Path) -> str:
@@ -79,6 +86,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_IDLE_LIMIT": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 60)),
         # Exports and team changes ask for the password again when it was typed longer ago than this.
         "FRESH_LOGIN_WINDOW": timedelta(minutes=_int("FRESH_LOGIN_MINUTES", 10)),
+        # The clock the session limits read (seconds since the epoch); tests set one they move by hand.
+        "CLOCK": time.time,
         # We offer no "remember me"; the lifetime is still set explicitly so nothing lives for a year.
         "REMEMBER_COOKIE_DURATION": timedelta(hours=_int("SESSION_HOURS", 10)),
         "REMEMBER_COOKIE_HTTPONLY": True,

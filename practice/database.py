@@ -9,11 +9,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import object_session
 from sqlalchemy.types import TypeDecorator
 
+from practice.parse import parse_record_id
 from practice.unit_of_work import READ, WRITE, transaction_mode
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-#: the largest id an INTEGER primary key holds on every backend (PostgreSQL's int4)
-MAX_RECORD_ID = 2**31 - 1
 #: statements that write (a savepoint too: the handout cache opens one to insert); a read snapshot locks first
 _WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT)\b", re.IGNORECASE)
 #: in a connection's info: its transaction is a reading request's snapshot that has not written yet
@@ -21,8 +20,8 @@ _READ_SNAPSHOT = "practice.read_snapshot"
 
 
 def is_record_id(value) -> bool:
-    """True when `value` could be the id of a row; larger numbers would crash the database driver."""
-    return isinstance(value, int) and 1 <= value <= MAX_RECORD_ID
+    """True when `value` is an int that could be the id of a row; larger numbers would crash the database driver."""
+    return isinstance(value, int) and parse_record_id(value) is not None
 
 
 def utcnow() -> datetime:

@@ -193,7 +193,7 @@ class Person:
     intake_signed: bool = False
     #: a red-flag action is recorded for the first intake's screening
     level_resolved: bool = False
-    versions: list[tuple[int, date, list[int]]] = field(default_factory=list)  # (id, published, home positions)
+    versions: list[tuple[int, date, list[str]]] = field(default_factory=list)  # (id, published, home step keys)
     last_activity: date | None = None
 
 
@@ -542,9 +542,9 @@ class _Generator:
 
     def _step(self, slug: str, table: dict, pressure: str | None) -> SimpleNamespace:
         item = self.library[slug]
-        return SimpleNamespace(item=item, minutes=None, repetitions=None, pressure=pressure, frequency=None,
-                               modification=_modification_text(_safety(item, table)), note=None,
-                               override_reason=None)
+        return SimpleNamespace(item=item, key=f"{self.rng.getrandbits(48):012x}", minutes=None, repetitions=None,
+                               pressure=pressure, frequency=None, modification=_modification_text(_safety(item, table)),
+                               note=None, override_reason=None)
 
     def _extra_step(self, p: Person, steps: list) -> SimpleNamespace | None:
         present = {step.item.slug for step in steps}
@@ -556,7 +556,7 @@ class _Generator:
         return None
 
     def _insert_steps(self, planned: list[Person], steps_of: list[list]) -> None:
-        rows = [{"plan_id": p.plan_id, "position": position, "library_item_id": step.item.id,
+        rows = [{"plan_id": p.plan_id, "key": step.key, "position": position, "library_item_id": step.item.id,
                  "minutes": step.minutes, "repetitions": step.repetitions, "pressure": step.pressure,
                  "frequency": step.frequency, "note": step.note, "modification": step.modification,
                  "override_reason": None, "overridden_by_id": None}
@@ -573,8 +573,7 @@ class _Generator:
                          "change_summary": summary, "created_by_id": self._carer(p).id,
                          "created_at": self._at(day, 13 * 60 + 30)})
         for (p, number, day, steps, _), version_id in zip(versions, self._insert(PlanVersion, rows)):
-            positions = [n for n, step in enumerate(steps, start=1) if step.item.kind == "home"]
-            p.versions.append((version_id, day, positions))
+            p.versions.append((version_id, day, [step.key for step in steps if step.item.kind == "home"]))
             self._audit("plan.activate" if number == 1 else "plan.version", day, self._carer(p), "plan", p.plan_id,
                         p.id, f"version {number}")
 
@@ -710,15 +709,16 @@ class _Generator:
 
     def _log_row(self, p: Person, day: date, adherence: float) -> dict:
         rng = self.rng
-        version_id, _, positions = next(v for v in reversed(p.versions) if v[1] <= day)
-        done = sorted(rng.sample(positions, k=round(len(positions) * min(1.0, adherence + rng.uniform(-0.3, 0.2)))))
+        version_id, _, keys = next(v for v in reversed(p.versions) if v[1] <= day)
+        ticked = set(rng.sample(keys, k=round(len(keys) * min(1.0, adherence + rng.uniform(-0.3, 0.2)))))
+        done = [key for key in keys if key in ticked]  # in routine order, as save_log keeps them
         signs = [rng.choice(warning_signs.WARNING_SIGNS)[0]] if rng.random() < 0.004 else []
         level = warning_signs.level_of_signs(signs, age=_age_on(p.born, day))
         reviewed = level != screening.CLEAR and day < self.today - timedelta(days=3) and rng.random() < 0.85
         pain = max(0, min(10, p.pain - (day - p.start_day).days // 10 + rng.randint(-1, 1)))
         logged = self._at(day, 20 * 60 + rng.randint(0, 120))
         return {"client_id": p.id, "plan_version_id": version_id, "logged_on": day, "done_steps": done,
-                "planned_steps": len(positions), "pain": pain if rng.random() > 0.08 else None,
+                "planned_steps": len(keys), "pain": pain if rng.random() > 0.08 else None,
                 "note": rng.choice(LOG_NOTES) if rng.random() < 0.1 else "", "warning_signs": signs,
                 "warning_level": level, "reviewed_at": self._at(day + timedelta(days=1), 9 * 60) if reviewed else None,
                 "reviewed_by_id": self._carer(p).id if reviewed else None,

@@ -1,8 +1,6 @@
 """Ending a login that passed its idle or absolute time limit (the rules are in `sessions`)."""
 from __future__ import annotations
 
-import time
-
 from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
@@ -12,7 +10,7 @@ from practice.audit.operations import record_event
 
 def end_session_if_expired(config):
     """Log out a session past its limits and send the user to the login page; else record the activity."""
-    now = time.time()
+    now = sessions.clock()
     reason = sessions.expiry_reason(session, now, idle=config["SESSION_IDLE_LIMIT"],
                                     absolute=config["PERMANENT_SESSION_LIFETIME"])
     if reason is None:

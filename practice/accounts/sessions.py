@@ -6,10 +6,10 @@ browser. The rules take the session as a plain mapping and the time as a number:
 """
 from __future__ import annotations
 
-import time
 from collections.abc import MutableMapping
 from datetime import timedelta
 
+from flask import current_app
 from flask import session as flask_session
 from flask_login import login_user
 
@@ -37,6 +37,11 @@ MESSAGES = {
     REASON_UNKNOWN: "Please log in again.",
 }
 NOT_SAVED = "What you just sent was not saved."
+
+
+def clock() -> float:
+    """Seconds since the epoch by the app's clock: the system's, or one a test sets as CLOCK to move time by hand."""
+    return current_app.config["CLOCK"]()
 
 
 def start(session: MutableMapping, now: float) -> None:
@@ -97,4 +102,4 @@ def begin_session(user) -> None:
     flask_session.clear()
     login_user(user)
     flask_session.permanent = True
-    start(flask_session, time.time())
+    start(flask_session, clock())

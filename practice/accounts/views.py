@@ -1,8 +1,6 @@
 """Views for login, logout, password change and the owner's team page."""
 from __future__ import annotations
 
-import time
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -58,7 +56,7 @@ def login():
             form.password.errors.append(LOGIN_FAILED_MESSAGE)
             return render_template("accounts/login.html", form=form), 400
         if len(accounts) > 1:
-            sessions.offer_accounts(session, [account.id for account in accounts], time.time())
+            sessions.offer_accounts(session, [account.id for account in accounts], sessions.clock())
             return redirect(url_for("accounts.choose_practice", next=request.args.get("next")))
         return _logged_in(accounts[0])
     return render_template("accounts/login.html", form=form), form_page_status()
@@ -69,7 +67,7 @@ def choose_practice():
     """After a password that opened accounts in several practices: log in to the one chosen."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
-    offered = sessions.offered_accounts(session, time.time())
+    offered = sessions.offered_accounts(session, sessions.clock())
     accounts = db.session.scalars(select(User).where(User.id.in_(offered), User.is_active.is_(True))
                                   .order_by(User.id)).all() if offered else []
     if not accounts:
@@ -119,7 +117,7 @@ def password():
             getattr(form, error.field or "new_password").errors.append(str(error))
             return render_template("accounts/password.html", form=form), 400
         login_user(user)  # the token changed: issue this session a new cookie, others are ended
-        sessions.confirm_password(session, time.time())
+        sessions.confirm_password(session, sessions.clock())
         flash("Your password has been changed. Other sessions have been logged out.", "success")
         return redirect(url_for("dashboard.index"))
     return render_template("accounts/password.html", form=form), form_page_status()
@@ -203,7 +201,7 @@ def confirm_password():
         user = current_user._get_current_object()
         attempt = browsers.current_attempt()
         if confirm_identity(user, form.password.data, policy=_login_policy(), attempt=attempt):
-            sessions.confirm_password(session, time.time())
+            sessions.confirm_password(session, sessions.clock())
             return redirect(target)
         if is_locked_out(user, attempt):
             # Repeated wrong passwords on an open session look like someone else at the keyboard: end it.

@@ -6,11 +6,12 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import Select, select
 
 from practice.audit.models import AuditEvent
+from practice.parse import shifted
 
 #: a cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP CSV injection)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,5 +62,5 @@ def audit_query(practice_id: int, wanted: AuditFilter) -> Select:
     if wanted.since is not None:
         query = query.where(AuditEvent.at >= _start_of(wanted.since))
     if wanted.until is not None:
-        query = query.where(AuditEvent.at < _start_of(wanted.until + timedelta(days=1)))
+        query = query.where(AuditEvent.at < _start_of(shifted(wanted.until, 1)))
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

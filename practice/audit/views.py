@@ -15,6 +15,7 @@ from practice.audit.viewer import AuditFilter, audit_query, to_csv
 from practice.clients.access import get_client_or_404
 from practice.clients.models import Client
 from practice.extensions import db
+from practice.forms import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -45,8 +46,8 @@ def index():
     form, wanted, client = _filter_form()
     page = None
     if wanted is not None:
-        page = db.paginate(audit_query(current_user.practice_id, wanted), per_page=EVENTS_PER_PAGE,
-                           error_out=False)
+        page = db.paginate(audit_query(current_user.practice_id, wanted), page=page_number(),
+                           per_page=EVENTS_PER_PAGE, error_out=False)
     record_event("audit.view", client_id=client.id if client else None, detail=request.query_string.decode()[:200])
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("audit/index.html", form=form, page=page, client=client, filters=filters,

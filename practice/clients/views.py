@@ -21,7 +21,7 @@ from practice.clients.operations import (
 )
 from practice.database import is_record_id
 from practice.extensions import db
-from practice.forms import form_page_status
+from practice.forms import form_page_status, page_number
 
 SEARCH_MAX = 100
 
@@ -63,7 +63,7 @@ def index():
     """The client list with search by name or e-mail, and pagination."""
     text = request.args.get("q", "", type=str)[:SEARCH_MAX]
     show_archived = request.args.get("show") == "archived"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     cap = current_app.config["SEARCH_COUNT_CAP"]
     pagination, is_capped = client_list_page(current_user, text, archived=show_archived, page=page,
                                              per_page=current_app.config["CLIENTS_PER_PAGE"], count_cap=cap)

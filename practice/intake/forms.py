@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from practice.forms import DATE_MESSAGE, OPTIONAL_TEXT_FILTERS, TEXT_FILTERS
+from practice.forms import DATE_MESSAGE, OPTIONAL_TEXT_FILTERS, TEXT_FILTERS, ClientDatedForm, dates_of_the_past
+from practice.parse import parse_date
 from practice.intake import body_regions, contraindications, questionnaires, screening
 from practice.intake.assessment import (
     CONTRIBUTORS,
@@ -41,18 +41,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _not_in_future(form, field):
-    if field.data and field.data > date.today():
-        raise ValidationError("This date is in the future.")
-
-
 def _score_0_10(label: str) -> IntegerField:
     return IntegerField(label, validators=[Optional(), NumberRange(0, 10, "Enter a number from 0 to 10.")],
                         render_kw={"inputmode": "numeric", "min": 0, "max": 10})
 
 
 def _past_date(label: str, description: str | None = None) -> DateField:
-    return DateField(label, validators=[Optional(), _not_in_future], description=description,
+    return DateField(label, validators=dates_of_the_past(Optional()), description=description,
                      invalid_value_message=DATE_MESSAGE)
 
 
@@ -62,7 +57,7 @@ def _text(label: str, max_length: int = SHORT_TEXT, description: str | None = No
                        validators=[Optional(), Length(max=max_length)])
 
 
-class IntakeFormBase(FlaskForm):
+class IntakeFormBase(ClientDatedForm):
     """Fields of the intake; red-flag and site fields are added from data by `IntakeForm` below."""
 
     # Reason and goals
@@ -128,11 +123,8 @@ class IntakeFormBase(FlaskForm):
         for name, field in self._fields.items():
             if name in answers and name != "csrf_token":
                 value = answers[name]
-                if isinstance(field, DateField) and isinstance(value, str):
-                    try:
-                        value = date.fromisoformat(value)
-                    except ValueError:
-                        value = None
+                if isinstance(field, DateField):
+                    value = parse_date(value)
                 field.data = value
 
 
@@ -155,22 +147,22 @@ class IntakeForm(IntakeFormBase):
     """The whole intake."""
 
 
-class RedFlagActionForm(FlaskForm):
+class RedFlagActionForm(ClientDatedForm):
     """What was done about a screening that needs action."""
 
     advice = TextAreaField("Advice given to the client", filters=TEXT_FILTERS, validators=[
         DataRequired("Describe the advice you gave."), Length(max=LONG_TEXT)])
     referred_to = StringField("Referred to", filters=OPTIONAL_TEXT_FILTERS, validators=[Optional(), Length(max=200)],
                               description="For example: emergency department, their GP, Dr Patel.")
-    acted_on = DateField("Date", validators=[DataRequired("Enter the date."), _not_in_future],
+    acted_on = DateField("Date", validators=dates_of_the_past(DataRequired("Enter the date.")),
                          default=date.today, invalid_value_message=DATE_MESSAGE)
 
 
 def questionnaire_form(definition: questionnaires.Questionnaire, labels: dict[str, str] | None = None):
     """Build a form class for one questionnaire from its data (items, allowed answers, labels)."""
 
-    class QuestionnaireForm(FlaskForm):
-        taken_on = DateField("Date", validators=[DataRequired("Enter the date."), _not_in_future],
+    class QuestionnaireForm(ClientDatedForm):
+        taken_on = DateField("Date", validators=dates_of_the_past(DataRequired("Enter the date.")),
                              default=date.today, invalid_value_message=DATE_MESSAGE)
 
     for item in definition.items:

@@ -50,7 +50,7 @@ def new(client_id: int):
     draft = open_draft(client.id)
     if draft is not None and request.method == "GET":
         return redirect(url_for("intake.edit", client_id=client.id, intake_id=draft.id))
-    form = IntakeForm()
+    form = IntakeForm(born_on=client.date_of_birth)
     if draft is not None:  # a colleague started a draft while this form was being filled in
         return _draft_exists(client, form, draft)
     previous = latest_intake(client.id)
@@ -86,7 +86,7 @@ def edit(client_id: int, intake_id: int):
     if intake.is_signed:
         flash("This intake is signed and locked. Start a reassessment to record changes.", "info")
         return redirect(url_for("intake.show", client_id=client.id, intake_id=intake.id))
-    form = IntakeForm()
+    form = IntakeForm(born_on=client.date_of_birth)
     if request.method == "GET":
         form.load(intake.answers)
     seen = posted_row_version(request.form.get("row_version"))
@@ -110,7 +110,7 @@ def show(client_id: int, intake_id: int):
     client = get_client_or_404(client_id)
     intake = get_intake_or_404(client, intake_id)
     record_event("intake.view", target=intake)
-    return _render_intake(client, intake, RedFlagActionForm())
+    return _render_intake(client, intake, RedFlagActionForm(born_on=client.date_of_birth))
 
 
 def _render_intake(client: Client, intake: Intake, action_form: RedFlagActionForm, status: int = 200):
@@ -129,7 +129,7 @@ def action(client_id: int, intake_id: int):
     """Record the advice given or the referral made for a screening that needs action."""
     client = get_client_or_404(client_id)
     intake = get_intake_or_404(client, intake_id)
-    form = RedFlagActionForm()
+    form = RedFlagActionForm(born_on=client.date_of_birth)
     if not form.validate_on_submit():
         return _render_intake(client, intake, form, 400)
     record_action(intake, advice=form.advice.data, referred_to=form.referred_to.data, acted_on=form.acted_on.data,
@@ -159,7 +159,7 @@ def questionnaire(client_id: int, key: str):
     if definition is None:
         deny("questionnaire.unknown", target_type="questionnaire", target_id=key, client_id=client.id)
     labels = questionnaire_labels(definition, client)
-    form = questionnaire_form(definition, labels)()
+    form = questionnaire_form(definition, labels)(born_on=client.date_of_birth)
     if form.validate_on_submit():
         response = record_questionnaire(client, key, decode_answers(definition, form), taken_on=form.taken_on.data,
                                         actor=_actor())

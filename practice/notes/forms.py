@@ -7,16 +7,26 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from practice.forms import DATE_MESSAGE, OPTIONAL_TEXT_FILTERS, TEXT_FILTERS
+from practice.forms import (
+    DATE_MESSAGE,
+    OPTIONAL_TEXT_FILTERS,
+    TEXT_FILTERS,
+    ClientDatedForm,
+    DateRange,
+    NotBeforeBirth,
+    days_from_today,
+)
 from practice.intake.forms import MultiCheckboxField
+from practice.notes.models import VISIT_DAYS_AHEAD
 from practice.plans.forms import PROFESSIONAL
 
 
-class SessionNoteForm(FlaskForm):
+class SessionNoteForm(ClientDatedForm):
     """One visit's SOAP note."""
 
-    seen_on = DateField("Date", default=date.today, validators=[DataRequired("Enter the date.")],
-                        invalid_value_message=DATE_MESSAGE)
+    seen_on = DateField("Date", default=date.today, invalid_value_message=DATE_MESSAGE, validators=[
+        DataRequired("Enter the date."), NotBeforeBirth(),
+        DateRange(latest=days_from_today(VISIT_DAYS_AHEAD), too_late="A visit cannot be dated after tomorrow.")])
     duration_minutes = IntegerField("Duration (minutes)", validators=[Optional(), NumberRange(5, 240, "From 5 to 240.")])
     subjective = TextAreaField("Subjective", filters=OPTIONAL_TEXT_FILTERS, validators=[Optional(), Length(max=5000)],
                                description="What the client reports.")

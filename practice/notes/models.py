@@ -10,6 +10,10 @@ from practice.accounts.models import User
 from practice.database import UTCDateTime, utcnow
 from practice.extensions import db
 
+#: a visit may be dated a day past the server's today: a clinic east of UTC is already in its tomorrow for part of
+#: the day, while the server's date (UTC) is not
+VISIT_DAYS_AHEAD = 1
+
 
 class SessionNote(db.Model):
     """One visit: SOAP notes, techniques used, pain before and after. Signed notes are locked."""

@@ -42,7 +42,7 @@ def _plan_techniques(client: Client) -> list[str]:
 def new(client_id: int):
     """Record a visit."""
     client = get_client_or_404(client_id)
-    form = SessionNoteForm()
+    form = SessionNoteForm(born_on=client.date_of_birth)
     if request.method == "GET":
         form.techniques.data = _plan_techniques(client)  # picked from the plan; the therapist unticks
         form.subjective.data = home_summary_for_next_session(client.id, today=date.today())  # the client's own logs
@@ -73,7 +73,7 @@ def edit(client_id: int, note_id: int):
     if note.is_signed:
         flash("This note is signed and locked. Add an amendment instead.", "info")
         return redirect(url_for("notes.show", client_id=client.id, note_id=note.id))
-    form = SessionNoteForm(obj=note)
+    form = SessionNoteForm(obj=note, born_on=client.date_of_birth)
     if form.validate_on_submit():
         try:
             update_note(note, _values(form), seen_row_version=posted_row_version(request.form.get("row_version")),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from practice.parse import parse_date
+
 KIND_HOME = "home"
 
 
@@ -17,6 +19,8 @@ class FrozenStep:
     """One step of the routine as saved: the library item's texts and this client's dose."""
 
     name: str
+    #: the plan step's identity, the same in every version that holds the step (home logs name steps by it)
+    key: str = ""
     slug: str = ""
     #: "home" (the client does it) or "professional"
     kind: str = KIND_HOME
@@ -39,9 +43,10 @@ class FrozenStep:
         return self.kind == KIND_HOME
 
     @classmethod
-    def from_json(cls, data: dict) -> "FrozenStep":
-        """Read one stored step."""
-        return cls(name=data.get("name") or "", slug=data.get("slug") or "", kind=data.get("kind") or KIND_HOME,
+    def from_json(cls, data: dict, position: int = 0) -> "FrozenStep":
+        """Read one stored step (one without a key, written by hand or by older code, is named by its position)."""
+        return cls(name=data.get("name") or "", key=str(data.get("key") or f"position-{position}"),
+                   slug=data.get("slug") or "", kind=data.get("kind") or KIND_HOME,
                    steps=tuple(data.get("steps") or ()), dose=data.get("dose") or "",
                    cautions=tuple(data.get("cautions") or ()), modification=data.get("modification"),
                    note=data.get("note"), override_reason=data.get("override_reason"),
@@ -98,7 +103,8 @@ class FrozenPlan:
         return cls(title=data.get("title") or "", goals=data.get("goals") or "", advice=data.get("advice") or "",
                    client_first_name=data.get("client_first_name") or "", therapist=data.get("therapist") or "",
                    professional=FrozenProfessional.from_json(data.get("professional") or {}),
-                   steps=tuple(FrozenStep.from_json(step) for step in data.get("steps") or ()))
+                   steps=tuple(FrozenStep.from_json(step, position)
+                               for position, step in enumerate(data.get("steps") or (), start=1)))
 
     def to_json(self) -> dict:
         """The plain JSON that is stored."""
@@ -110,7 +116,4 @@ class FrozenPlan:
 
 
 def _date_or_none(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    return parse_date(value) if isinstance(value, str) else None

@@ -1,13 +1,19 @@
 """Forms of the plan builder and session notes."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from practice.forms import DATE_MESSAGE, OPTIONAL_TEXT_FILTERS, TEXT_FILTERS, posted_row_version
+from practice.forms import (
+    DATE_MESSAGE,
+    OPTIONAL_TEXT_FILTERS,
+    TEXT_FILTERS,
+    DateRange,
+    days_from_today,
+    posted_row_version,
+    today,
+)
 from practice.intake import body_regions, contraindications
 from practice.intake.forms import MultiCheckboxField
 
@@ -15,9 +21,8 @@ PRESSURE_CHOICES = [("", "Item default"), ("gentle", "Gentle"), ("moderate", "Mo
 PROFESSIONAL = [(t.key, t.name) for t in contraindications.TECHNIQUES if t.kind == "professional"]
 
 
-def _not_in_past(form, field):
-    if field.data and field.data < date.today():
-        raise ValidationError("The review date is in the past.")
+#: a review further away than this is no review: the plan would run unchecked for years
+REVIEW_WITHIN_DAYS = 2 * 366
 
 
 class VersionedForm(FlaskForm):
@@ -43,7 +48,9 @@ class PlanDetailsForm(VersionedForm):
     session_frequency = StringField("How often", filters=OPTIONAL_TEXT_FILTERS,
                                     validators=[Optional(), Length(max=80)], description="For example: once a week.")
     session_count = IntegerField("Number of sessions", validators=[Optional(), NumberRange(1, 52, "From 1 to 52.")])
-    review_on = DateField("Review date", validators=[Optional(), _not_in_past], invalid_value_message=DATE_MESSAGE)
+    review_on = DateField("Review date", invalid_value_message=DATE_MESSAGE, validators=[
+        Optional(), DateRange(today, days_from_today(REVIEW_WITHIN_DAYS), too_early="The review date is in the past.",
+                              too_late="Set a review date within two years.")])
     technique_override_reason = StringField(
         "Reason to override the safety check", filters=OPTIONAL_TEXT_FILTERS, validators=[Optional(), Length(max=500)],
         description="Only needed when you tick a technique marked “avoid” for this client.")

@@ -1,6 +1,7 @@
 """Plans (one identity, frozen versions), their home steps, and session notes with amendments."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
@@ -76,13 +77,23 @@ class Plan(db.Model):
         return self.status in (STATUS_DRAFT, STATUS_ACTIVE)
 
 
+def new_step_key() -> str:
+    """A fresh identity for a step of a routine: random, so it is never handed to another step of the plan."""
+    return secrets.token_hex(6)
+
+
 class PlanStep(db.Model):
     """One step of the home routine: a library item with this client's dose and note."""
 
     __tablename__ = "plan_steps"
+    __table_args__ = (UniqueConstraint("plan_id", "key", name="uq_plan_steps_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    #: the step's identity in every version frozen from it, whatever its position: a home log names the steps
+    #: done by it, so a step added, removed or moved later never changes what a log says (not the row id, which
+    #: SQLite may give again once a step is deleted)
+    key: Mapped[str] = mapped_column(String(24), default=new_step_key)
     position: Mapped[int]
     library_item_id: Mapped[int] = mapped_column(ForeignKey("library_items.id"))
     minutes: Mapped[int | None]

@@ -28,6 +28,7 @@ from practice.plans.models import (
     Plan,
     PlanStep,
     PlanVersion,
+    new_step_key,
 )
 
 DETAIL_FIELDS = ("title", "goals", "techniques", "focus_areas", "session_minutes", "session_frequency",
@@ -146,7 +147,8 @@ def _modification_text(assessment: contraindications.Assessment | None) -> str |
 
 
 def _append_step(plan: Plan, item: LibraryItem, table: dict, **values) -> PlanStep:
-    step = PlanStep(plan=plan, item=item, position=len(plan.steps) + 1,
+    # The key is set here, not left to the column default at the flush: a version may be frozen before it.
+    step = PlanStep(plan=plan, item=item, key=new_step_key(), position=len(plan.steps) + 1,
                     modification=_modification_text(_safety(item, table)), **values)
     db.session.add(step)
     return step
@@ -280,7 +282,7 @@ def snapshot(plan: Plan, client: Client) -> FrozenPlan:
             session_count=plan.session_count, review_on=plan.review_on,
         ),
         steps=tuple(FrozenStep(
-            name=step.item.name, slug=step.item.slug, kind=step.item.kind, steps=tuple(step.item.steps),
+            name=step.item.name, key=step.key, slug=step.item.slug, kind=step.item.kind, steps=tuple(step.item.steps),
             dose=item_dose_text(step.item, minutes=step.minutes, repetitions=step.repetitions,
                                 pressure=step.pressure, frequency=step.frequency),
             cautions=tuple(step.item.cautions), modification=step.modification, note=step.note,

@@ -9,6 +9,8 @@ from practice.accounts.models import ROLE_CLIENT, User
 from practice.clients.access import visible_clients
 from practice.clients.models import Client
 from practice.extensions import db
+from practice.parse import parse_record_id
+from practice.plans.models import Plan, PlanVersion
 from practice.portal.models import Assignment, HomeLog
 
 
@@ -33,6 +35,19 @@ def get_assignment_or_404(client: Client, assignment_id: int) -> Assignment:
 def get_log_or_404(client: Client, log_id: int) -> HomeLog:
     """A home log of this client; any other id is an audited 404."""
     return _of_client(HomeLog, log_id, client, action="home_log.access_denied", target_type="home_log")
+
+
+def get_shown_version_or_404(client: Client, posted: str | None) -> PlanVersion | None:
+    """The plan version a log form was built from (its hidden `routine` field): None when the form showed no routine,
+    a version of one of this client's plans, and anything else an audited 404 (a foreign id, like any other)."""
+    if not (posted or "").strip():
+        return None
+    version_id = parse_record_id(posted)
+    version = db.session.get(PlanVersion, version_id) if version_id is not None else None
+    if version is None or db.session.get(Plan, version.plan_id).client_id != client.id:
+        deny("home_log.foreign_version", target_type="plan_version", target_id=version_id or str(posted)[:40],
+             client_id=client.id)
+    return version
 
 
 def _of_client(model, record_id: int, client: Client, *, action: str, target_type: str):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from markupsafe import Markup, escape
 
+from practice.parse import shifted
 from practice.portal.progress import PAIN_MEANINGFUL_CHANGE, WeekShare, is_pain_score
 
 __all__ = ["adherence_chart", "format_day", "pain_chart"]
@@ -103,7 +104,8 @@ class _Plot:
         # Room on the left for the 0-10 labels, below for day labels and the legend.
         self.left, self.right, self.top, self.bottom = 40.0, width - 26.0, 28.0, height - 58.0
         if first is not None and first == last:  # one day would divide by zero; centre it instead
-            first, last = first - timedelta(days=3), last + timedelta(days=3)
+            # (shifted: a day stored at the end of the calendar, 9999-12-31, has no day after it to show)
+            first, last = shifted(first, -3), shifted(last, 3)
         self.first = first
         self.span = (last - first).days if first is not None else 0
 
@@ -119,7 +121,7 @@ class _Plot:
             return []
         count = min(6, max(2, int((self.right - self.left) // 70)), self.span + 1)
         offsets = sorted({math.floor(i * self.span / (count - 1) + 0.5) for i in range(count)})
-        return [self.first + timedelta(days=offset) for offset in offsets]
+        return [shifted(self.first, offset) for offset in offsets]
 
 
 def _valid_baseline(baseline: object) -> float | None:

@@ -46,9 +46,9 @@ def seed_demo_portal(client: Client, therapist: User, *, today: date | None = No
                        email=client.email, password=password, role=ROLE_CLIENT)
     client.portal_user_id = user.id
     routine = home_plan(client)
-    positions = sorted(routine.positions) if routine else []
+    keys = routine.keys if routine else []
     for days_ago, pain, done in [day for day in _DEMO_DAYS if day[0] >= quiet_days]:
-        save_log(client, today - timedelta(days=days_ago), plan=routine, done=positions[:done], pain=pain,
+        save_log(client, today - timedelta(days=days_ago), plan=routine, done=keys[:done], pain=pain,
                  note="Stiff after the long drive" if days_ago == 13 else "", signs=[], actor=user, today=today,
                  backfill_days=30)
     for days_ago, before, after in ((21, 6, 4), (7, 4, 2)):

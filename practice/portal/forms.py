@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -10,6 +10,7 @@ from practice.accounts.forms import NEW_PASSWORD_LENGTH
 from practice.accounts.passwords import MIN_PASSWORD_LENGTH
 from practice.forms import TEXT_FILTERS
 from practice.intake import questionnaires
+from practice.parse import parse_int
 from practice.portal.models import ASSIGNMENT_INTAKE, ASSIGNMENT_KINDS, NOTE_MAX_LENGTH
 from practice.portal.warning_signs import WARNING_SIGNS
 
@@ -36,7 +37,11 @@ class AcceptInvitationForm(FlaskForm):
 class HomeLogForm(FlaskForm):
     """One day: steps done, pain, a note, and any new warning signs."""
 
-    done = CheckboxList("What did you do?", coerce=int, validate_choice=False)
+    #: the plan version whose steps the form shows: a save stores the ticks against it, even if the therapist
+    #: published another version while the form was open
+    routine = HiddenField()
+    #: the keys of the steps done (FrozenStep.key), which stay the same from one version to the next
+    done = CheckboxList("What did you do?", validate_choice=False)
     pain = RadioField("Pain today (0–10)", choices=PAIN_CHOICES,
                       validators=[Optional()], validate_choice=True)
     note = TextAreaField("Anything to tell your therapist? (optional)", filters=TEXT_FILTERS,
@@ -49,8 +54,7 @@ class HomeLogForm(FlaskForm):
     def pain_value(self) -> int | None:
         """The chosen pain score, or None."""
         # Optional() lets blank input through unchecked, spaces included ("   " must read as no score, not crash).
-        value = (self.pain.data or "").strip()
-        return int(value) if value not in ("", "None") else None
+        return parse_int(self.pain.data, low=0, high=10)
 
 
 def assignment_choices() -> list[tuple[str, str]]:

@@ -71,9 +71,10 @@ class HomeLog(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    #: the plan version whose routine the client was shown when logging (not always the newest)
     plan_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
     logged_on: Mapped[date] = mapped_column(Date())
-    #: 1-based positions of the version's home steps ticked as done
+    #: the keys (FrozenStep.key) of the version's home steps ticked as done, in routine order
     done_steps: Mapped[list] = mapped_column(JSON, default=list)
     #: how many home steps the routine had that day (for adherence)
     planned_steps: Mapped[int] = mapped_column(default=0)

@@ -43,7 +43,7 @@ class PortalError(ValueError):
 
 
 class ForeignStep(LookupError):
-    """A posted step number that is not part of the client's routine (treated like a foreign id)."""
+    """A posted step that is not part of the routine the client was shown (treated like a foreign id)."""
 
 
 def token_digest(token: str) -> str:
@@ -173,22 +173,28 @@ def latest_invitation(client_id: int) -> Invitation | None:
 
 @dataclass(frozen=True)
 class HomePlan:
-    """The client's active plan, its published version, and the version's home steps by position."""
+    """A published version of the client's plan (the current one, or the one a form was built from) and its home
+    steps by key."""
 
     plan: Plan
     version: PlanVersion
     #: the published version's content
     content: FrozenPlan
 
-    @property
-    def steps(self) -> list[tuple[int, FrozenStep]]:
-        """The home steps, numbered by their place in the whole routine."""
-        return self.content.home_steps
+    @classmethod
+    def of(cls, version: PlanVersion) -> "HomePlan":
+        """The home routine of one published version."""
+        return cls(version.plan, version, version.frozen)
 
     @property
-    def positions(self) -> set[int]:
-        """The step numbers a log may tick."""
-        return {position for position, _ in self.steps}
+    def steps(self) -> list[tuple[str, FrozenStep]]:
+        """The home steps in routine order, each with its key (the same in every version that holds the step)."""
+        return [(step.key, step) for _, step in self.content.home_steps]
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys a log of this routine may tick, in routine order."""
+        return [key for key, _ in self.steps]
 
     @property
     def review_on(self) -> date | None:
@@ -223,16 +229,18 @@ def log_for(client_id: int, day: date) -> HomeLog | None:
     return db.session.scalar(select(HomeLog).where(HomeLog.client_id == client_id, HomeLog.logged_on == day))
 
 
-def save_log(client: Client, day: date, *, plan: HomePlan | None, done: list[int], pain: int | None, note: str,
+def save_log(client: Client, day: date, *, plan: HomePlan | None, done: list[str], pain: int | None, note: str,
              signs: list[str], actor: User, today: date, backfill_days: int) -> HomeLog:
-    """Write (or rewrite) the client's log of `day`. A step outside the routine raises ForeignStep."""
+    """Write (or rewrite) the client's log of `day` against `plan`, the routine the client was shown (it may be
+    older than the current version), ticking the steps whose keys are in `done`. A key outside it raises ForeignStep.
+    """
     if day > today:
         raise PortalError("You cannot log a day that has not happened yet.", field="day")
     if day < today - timedelta(days=backfill_days):
         raise PortalError(f"Days more than {backfill_days} days ago can no longer be filled in.", field="day")
-    allowed = plan.positions if plan else set()
-    if any(position not in allowed for position in done):
-        raise ForeignStep(sorted(set(done) - allowed))
+    allowed = plan.keys if plan else []
+    if any(key not in allowed for key in done):
+        raise ForeignStep(sorted(set(done) - set(allowed)))
     # Two tabs saving the same day queue here; otherwise both find no log, and the second insert fails.
     lock_latest(client)
     log = log_for(client.id, day)
@@ -242,7 +250,7 @@ def save_log(client: Client, day: date, *, plan: HomePlan | None, done: list[int
         db.session.add(log)
     _apply_signs(log, client, sorted(set(signs)), day)
     log.plan_version_id = plan.version.id if plan else None
-    log.done_steps = sorted(set(done))
+    log.done_steps = [key for key in allowed if key in done]
     log.planned_steps = len(plan.steps) if plan else 0
     log.pain = pain
     log.note = (note or "").strip()[:NOTE_MAX_LENGTH]

@@ -8,6 +8,8 @@ from fractions import Fraction
 from math import floor
 from statistics import median
 
+from practice.parse import shifted
+
 __all__ = [
     "PAIN_MEANINGFUL_CHANGE", "PainRise", "WeekShare", "days_without_log", "is_pain_score",
     "pain_rise", "round_half_up", "weekly_adherence",
@@ -76,13 +78,12 @@ def weekly_adherence(done_by_day: Mapping[date, int], *, steps_per_day: int, sta
     if end < start or steps_per_day <= 0:
         return []
     totals: dict[date, list[int]] = {}  # Monday -> [done, possible]; dicts keep insertion order
-    day = start
-    while day <= end:
-        monday = day - timedelta(days=day.weekday())
+    for offset in range((end - start).days + 1):  # counted, not stepped: no day after 9999-12-31 is needed
+        day = start + timedelta(days=offset)
+        monday = day - timedelta(days=day.weekday())  # 0001-01-01, the first date there is, was a Monday
         week = totals.setdefault(monday, [0, 0])
         week[0] += _ticks(done_by_day.get(day), steps_per_day)
         week[1] += steps_per_day
-        day += timedelta(days=1)
     return [WeekShare(monday, done, possible) for monday, (done, possible) in totals.items()]
 
 
@@ -115,7 +116,7 @@ def pain_rise(scores: Sequence[tuple[date, int]], *, window_days: int = 14,
     if not by_day:
         return None
     latest_day = max(by_day)
-    window_start = latest_day - timedelta(days=window_days)
+    window_start = shifted(latest_day, -window_days)
     earlier = [score for day, score in by_day.items() if window_start <= day < latest_day]
     if len(earlier) < 2:  # one earlier score is not a "usual" level
         return None

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from practice.clients.models import Client
 from practice.database import utcnow
 from practice.extensions import db
-from practice.notes.models import SessionNote
+from practice.notes.models import VISIT_DAYS_AHEAD, SessionNote
+from practice.parse import shifted
 from practice.plans.models import PlanVersion
 from practice.portal import charts, progress
 from practice.portal.models import HomeLog, Invitation
@@ -50,7 +51,7 @@ def client_progress(client: Client, *, today: date, steps_per_day: int, plan_sta
     logs = list(db.session.scalars(select(HomeLog).where(HomeLog.client_id == client.id, HomeLog.logged_on >= since)
                                    .order_by(HomeLog.logged_on)))
     home_scores = [(log.logged_on, log.pain) for log in logs if log.pain is not None]
-    sessions = _session_scores(client.id, since) if include_sessions else []
+    sessions = _session_scores(client.id, since, today) if include_sessions else []
     # Adherence counts from the plan's start, or from the first log if the client logged before it (late entries).
     candidates = [day for day in (plan_started, logs[0].logged_on if logs else None) if day is not None]
     start = max(since, min(candidates)) if candidates else today
@@ -67,9 +68,13 @@ def client_progress(client: Client, *, today: date, steps_per_day: int, plan_sta
     )
 
 
-def _session_scores(client_id: int, since: date) -> list[tuple[date, int | None, int | None]]:
+def _session_scores(client_id: int, since: date, today: date) -> list[tuple[date, int | None, int | None]]:
+    # The charts show the weeks up to today (and the day after, where a clinic east of UTC already is): a note
+    # dated years ahead by a typing slip, saved before dates had a range, would squeeze every real score together.
+    until = shifted(today, VISIT_DAYS_AHEAD)
     rows = db.session.execute(select(SessionNote.seen_on, SessionNote.pain_before, SessionNote.pain_after)
-                              .where(SessionNote.client_id == client_id, SessionNote.seen_on >= since)
+                              .where(SessionNote.client_id == client_id, SessionNote.seen_on >= since,
+                                     SessionNote.seen_on <= until)
                               .order_by(SessionNote.seen_on)).all()
     return [(seen_on, before, after) for seen_on, before, after in rows if before is not None or after is not None]
 

@@ -24,13 +24,15 @@ from practice.intake.forms import IntakeForm, decode_answers, questionnaire_form
 from practice.intake.models import SOURCE_CLIENT
 from practice.intake.operations import IntakeLocked, create_intake, record_questionnaire
 from practice.intake.queries import questionnaire_labels
+from practice.parse import parse_date
 from practice.pdf.documents import RenderError, download, failure_page
 from practice.portal import warning_signs
-from practice.portal.access import get_assignment_or_404, own_record, own_record_or_404
+from practice.portal.access import get_assignment_or_404, get_shown_version_or_404, own_record, own_record_or_404
 from practice.portal.forms import AcceptInvitationForm, HomeLogForm
 from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING
 from practice.portal.operations import (
     ForeignStep,
+    HomePlan,
     PortalError,
     accept_invitation,
     client_logs,
@@ -61,6 +63,10 @@ INVITATION_MESSAGES = {
     "revoked": ("This invitation is no longer valid",
                 "A newer invitation replaced it, or access was withdrawn. Ask your therapist if you need one."),
 }
+
+
+PLAN_CHANGED = ("Your therapist changed your plan while you had the form open. What you ticked is saved with the "
+                "steps you saw; today's routine now shows the new plan.")
 
 
 def _me():
@@ -94,10 +100,12 @@ def home():
                            recent=client_logs(client.id, limit=7))
 
 
-def _log_form(plan, log, formdata=None) -> HomeLogForm:
-    form = HomeLogForm(formdata=formdata) if formdata is not None else HomeLogForm()
-    form.done.choices = [(position, step.name) for position, step in (plan.steps if plan else [])]
-    if formdata is None and log is not None:
+def _log_form(plan: HomePlan | None, log) -> HomeLogForm:
+    """A day's log form showing `plan`'s steps, filled in from the day's log if there is one."""
+    form = HomeLogForm(formdata=None, routine=str(plan.version.id) if plan else "")
+    form.done.choices = [(key, step.name) for key, step in (plan.steps if plan else [])]
+    if log is not None:
+        # By key: a log saved against an earlier version ticks the same exercises in this one, never their places.
         form.done.data = list(log.done_steps or [])
         form.pain.data = str(log.pain) if log.pain is not None else None
         form.note.data = log.note
@@ -105,13 +113,20 @@ def _log_form(plan, log, formdata=None) -> HomeLogForm:
     return form
 
 
+def _posted_log_form(client) -> tuple[HomeLogForm, HomePlan | None]:
+    """The posted log form, and the routine it was built from (not necessarily today's version)."""
+    form = HomeLogForm()
+    version = get_shown_version_or_404(client, form.routine.data)
+    shown = HomePlan.of(version) if version is not None else None
+    form.done.choices = [(key, step.name) for key, step in (shown.steps if shown else [])]
+    return form, shown
+
+
 def _parse_day(value: str) -> date:
-    if len(value) != 10:
+    day = parse_date(value)
+    if day is None:
         abort(404)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(404)
+    return day
 
 
 @bp.route("/me/log/<day>", methods=["GET", "POST"])
@@ -124,23 +139,36 @@ def log_day(day: str):
     if when not in loggable_days(today, _backfill_days()):
         flash(_out_of_range_message(when, today), "error")
         return redirect(url_for("portal.history"))
-    plan = home_plan(client)
+    current = home_plan(client)
     log = log_for(client.id, when)
-    form = _log_form(plan, log, formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            saved = save_log(client, when, plan=plan, done=form.done.data or [], pain=form.pain_value(),
-                             note=form.note.data or "", signs=form.signs.data or [], actor=_me(), today=today,
-                             backfill_days=_backfill_days())
-        except ForeignStep as error:
-            deny("home_log.foreign_step", target_type="plan_step", target_id=str(error)[:40], client_id=client.id)
-        if saved.warning_level != "clear":
-            return redirect(url_for("portal.home", _anchor="warning"))
+    if request.method == "POST":
+        return _save_posted_log(client, when, today, current, log)
+    return _log_page(client, current, _log_form(current, log), when, log, today)
+
+
+def _save_posted_log(client, when: date, today: date, current: HomePlan | None, log):
+    """Save the posted log against the routine its form showed; say so when the therapist has changed it since."""
+    form, shown = _posted_log_form(client)
+    if not form.validate_on_submit():
+        return _log_page(client, shown, form, when, log, today), 400
+    try:
+        saved = save_log(client, when, plan=shown, done=form.done.data or [], pain=form.pain_value(),
+                         note=form.note.data or "", signs=form.signs.data or [], actor=_me(), today=today,
+                         backfill_days=_backfill_days())
+    except ForeignStep as error:
+        deny("home_log.foreign_step", target_type="plan_step", target_id=str(error)[:40], client_id=client.id)
+    if saved.warning_level == "clear":
         flash(f"Saved your log for {_day_label(when, today)}. Thank you!", "success")
-        return redirect(url_for("portal.home") if when == today else url_for("portal.history"))
-    status = 400 if request.method == "POST" else 200
+    if shown is not None and (current is None or shown.version.id != current.version.id):
+        flash(PLAN_CHANGED, "info")
+    if saved.warning_level != "clear":
+        return redirect(url_for("portal.home", _anchor="warning"))
+    return redirect(url_for("portal.home") if when == today else url_for("portal.history"))
+
+
+def _log_page(client, plan: HomePlan | None, form: HomeLogForm, when: date, log, today: date) -> str:
     return render_template("portal/log.html", client=client, plan=plan, form=form, day=when, log=log,
-                           day_label=_day_label(when, today)), status
+                           day_label=_day_label(when, today))
 
 
 def _out_of_range_message(when: date, today: date) -> str:
@@ -217,7 +245,7 @@ def questionnaire(assignment_id: int):
         flash(message, "info")
         return redirect(url_for("portal.home"))
     definition = questionnaires.QUESTIONNAIRES[assignment.kind]
-    form = questionnaire_form(definition, questionnaire_labels(definition, client))()
+    form = questionnaire_form(definition, questionnaire_labels(definition, client))(born_on=client.date_of_birth)
     answers = decode_answers(definition, form) if request.method == "POST" else {}
     if form.validate_on_submit() and not answers:
         form.form_errors.append("Answer at least one question before sending.")
@@ -240,7 +268,7 @@ def intake():
     if assignment is None:
         flash("There is no form waiting for you. Your therapist will ask when one is needed.", "info")
         return redirect(url_for("portal.home"))
-    form = IntakeForm()
+    form = IntakeForm(born_on=client.date_of_birth)
     if form.validate_on_submit():
         try:
             saved = create_intake(client, form.answers(), actor=_me(), sign=True, source=SOURCE_CLIENT)

@@ -13,6 +13,7 @@ import pytest
 from practice.cli import seed_demo
 from practice.extensions import db
 from tests.support.browser import DESKTOP, SCREENSHOTS, new_watched_page
+from tests.support.clock import HandClock
 from tests.support.databases import build_app
 from tests.support.live_server import LiveServer
 
@@ -43,6 +44,16 @@ def live_server(browser_app, worker_databases, tmp_path):
     finally:
         server.stop()
         worker_databases.committed("sqlite").empty_tables()
+
+
+@pytest.fixture
+def hand_clock(browser_app):
+    """The clock the served app's session limits read, moved by the test (the real one is put back afterwards)."""
+    clock = HandClock()
+    real = browser_app.config.get("CLOCK")
+    browser_app.config["CLOCK"] = clock
+    yield clock
+    browser_app.config["CLOCK"] = real
 
 
 @pytest.fixture(scope="session")

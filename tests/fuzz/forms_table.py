@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -39,10 +39,10 @@ from practice.notes.models import SessionNote
 from practice.notes.operations import create_note
 from practice.plans import operations as plan_operations
 from practice.plans.forms import AddStepForm, PlanDetailsForm, PublishForm, StepForm
-from practice.plans.models import Plan
+from practice.plans.models import Plan, PlanVersion
 from practice.portal.forms import AcceptInvitationForm, AssignForm, HomeLogForm, ReviewForm
 from practice.portal.models import ASSIGNMENT_INTAKE, INVITATION_PENDING, Assignment, HomeLog, Invitation
-from practice.portal.operations import assign, create_invitation, find_invitation, home_plan
+from practice.portal.operations import HomePlan, assign, create_invitation, find_invitation, home_plan
 from practice.portal.warning_signs import WARNING_SIGNS
 from tests.fuzz import strategies as fuzz
 from tests.fuzz.snapshot import Changes
@@ -224,8 +224,17 @@ def _row(model, record_id: int):
     return db.session.get(model, record_id)
 
 
-def intake_answers_are_valid(answers: dict) -> None:
-    """Saved intake answers respect the form's limits: scores 0-10, weeks 1-42, no future dates, trimmed text."""
+#: every date a person types falls in 1900 or later (and, for a client, on or after their birth)
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+def _in_the_past(value: date, born_on: date | None = None) -> bool:
+    return max(EARLIEST_DATE, born_on or EARLIEST_DATE) <= value <= date.today()
+
+
+def intake_answers_are_valid(answers: dict, born_on: date | None = None) -> None:
+    """Saved intake answers respect the form's limits: scores 0-10, weeks 1-42, dates from the client's birth to
+    today, trimmed text."""
     for key, value in answers.items():
         if isinstance(value, str):
             assert len(value) <= 2000 and value == value.strip(), key
@@ -234,7 +243,7 @@ def intake_answers_are_valid(answers: dict) -> None:
         if key == "pregnancy_weeks":
             assert _in_range(value, 1, 42), value
         if key.endswith("_date") and value:
-            assert date.fromisoformat(value) <= date.today(), (key, value)
+            assert _in_the_past(date.fromisoformat(value), born_on), (key, value)
 
 
 def login_accepted(outcome: Outcome) -> None:
@@ -285,7 +294,9 @@ def client_created(outcome: Outcome) -> None:
     assert client["first_name"] == _stripped(outcome.first("first_name")) != ""
     assert client["last_name"] == _stripped(outcome.first("last_name")) != ""
     born = client["date_of_birth"]
-    assert born is None or date(1900, 1, 1) <= born <= date.today()
+    assert born is None or _in_the_past(born)
+    for consent in (client["consent_treatment_on"], client["consent_health_data_on"]):
+        assert consent is None or _in_the_past(consent, born), consent
     _therapist_is_of_the_practice(outcome, client["therapist_id"])
 
 
@@ -314,20 +325,20 @@ def intake_created(outcome: Outcome) -> None:
     intake = _one_new(outcome, "intakes")
     assert intake["client_id"] == int(outcome.places["client"])
     assert (intake["status"] == "signed") == (outcome.first("submit_action") == "sign")
-    intake_answers_are_valid(intake["answers"])
+    intake_answers_are_valid(intake["answers"], outcome.world.colleague_record.date_of_birth)
 
 
 def intake_saved(outcome: Outcome) -> None:
     """The draft holds valid answers."""
     intake = outcome.changes.after[("intakes", int(outcome.places["intake"]))]
-    intake_answers_are_valid(intake["answers"])
+    intake_answers_are_valid(intake["answers"], outcome.world.record.date_of_birth)
 
 
 def action_recorded(outcome: Outcome) -> None:
     """The advice posted (trimmed) is kept, dated no later than today."""
     action = _one_new(outcome, "red_flag_actions")
     assert action["advice"] == _stripped(outcome.first("advice")) != ""
-    assert action["acted_on"] <= date.today()
+    assert _in_the_past(action["acted_on"], outcome.world.record.date_of_birth)
 
 
 def questionnaire_recorded(outcome: Outcome) -> None:
@@ -336,7 +347,7 @@ def questionnaire_recorded(outcome: Outcome) -> None:
     definition = questionnaires.QUESTIONNAIRES[response["questionnaire"]]
     allowed = {item.key: [value for value, _label in item.answers] for item in definition.items}
     assert all(key in allowed and value in allowed[key] for key, value in response["answers"].items())
-    assert response["taken_on"] <= date.today()
+    assert _in_the_past(response["taken_on"], outcome.world.record.date_of_birth)
 
 
 def library_item_values_are_valid(item: dict) -> None:
@@ -374,11 +385,11 @@ def plan_created(outcome: Outcome) -> None:
 
 
 def plan_details_saved(outcome: Outcome) -> None:
-    """The title posted, session length and count in range, a review date not in the past."""
+    """The title posted, session length and count in range, a review date from today to two years ahead."""
     plan = outcome.changes.after[("plans", int(outcome.places["plan"]))]
     assert plan["title"] == _stripped(outcome.first("title")) != ""
     assert _in_range(plan["session_minutes"], 10, 180) and _in_range(plan["session_count"], 1, 52)
-    assert plan["review_on"] is None or plan["review_on"] >= date.today()
+    assert plan["review_on"] is None or date.today() <= plan["review_on"] <= date.today() + timedelta(days=732)
 
 
 def _step_dose_is_valid(step: dict) -> None:
@@ -431,8 +442,9 @@ def plan_status_changed(outcome: Outcome) -> None:
     assert plan["status"] == outcome.first("status") and plan["status"] in ("completed", "archived")
 
 
-def _note_values_are_valid(note: dict) -> None:
-    assert note["seen_on"] is not None
+def _note_values_are_valid(note: dict, born_on: date | None) -> None:
+    """A visit from the client's birth (or 1900) to tomorrow (where clinics east of UTC already are)."""
+    assert max(EARLIEST_DATE, born_on or EARLIEST_DATE) <= note["seen_on"] <= date.today() + timedelta(days=1)
     assert _in_range(note["duration_minutes"], 5, 240)
     assert _in_range(note["pain_before"], 0, 10) and _in_range(note["pain_after"], 0, 10)
 
@@ -442,12 +454,13 @@ def note_created(outcome: Outcome) -> None:
     note = _one_new(outcome, "session_notes")
     assert note["client_id"] == outcome.world.record.id
     assert note["is_signed"] == (outcome.first("submit_action") == "sign")
-    _note_values_are_valid(note)
+    _note_values_are_valid(note, outcome.world.record.date_of_birth)
 
 
 def note_saved(outcome: Outcome) -> None:
     """The note's values are in range."""
-    _note_values_are_valid(outcome.changes.after[("session_notes", int(outcome.places["note"]))])
+    _note_values_are_valid(outcome.changes.after[("session_notes", int(outcome.places["note"]))],
+                           outcome.world.record.date_of_birth)
 
 
 def amendment_added(outcome: Outcome) -> None:
@@ -459,12 +472,16 @@ def amendment_added(outcome: Outcome) -> None:
 
 
 def log_saved(outcome: Outcome) -> None:
-    """The day's log: ticked steps of the routine only, pain 0-10, known warning signs, a note under 500."""
+    """The day's log: against the routine the form showed, ticking its steps only; pain 0-10, known warning signs,
+    a note under 500."""
     day = date.fromisoformat(outcome.places["day"])
     [log] = [row for (table, _), row in outcome.changes.after.items()
              if table == "home_logs" and row["client_id"] == outcome.world.record.id and row["logged_on"] == day]
-    plan = home_plan(outcome.world.record)
-    assert set(log["done_steps"] or []) <= (plan.positions if plan else set())
+    shown = _row(PlanVersion, log["plan_version_id"]) if log["plan_version_id"] else None
+    assert shown is None or _row(Plan, shown.plan_id).client_id == outcome.world.record.id
+    assert (str(shown.id) if shown else "") == (outcome.first("routine") or "").strip()
+    assert log["done_steps"] == [key for key in (HomePlan.of(shown).keys if shown else []) if key in log["done_steps"]]
+    assert len(set(log["done_steps"])) == len(log["done_steps"])
     assert _in_range(log["pain"], 0, 10) and len(log["note"] or "") <= 500
     assert set(log["warning_signs"] or []) <= {key for key, _label in WARNING_SIGNS}
 
@@ -480,7 +497,7 @@ def portal_intake_sent(outcome: Outcome) -> None:
     intake = _one_new(outcome, "intakes")
     assert intake["client_id"] == outcome.world.record.id and intake["source"] == "client"
     assert intake["status"] == "signed"
-    intake_answers_are_valid(intake["answers"])
+    intake_answers_are_valid(intake["answers"], outcome.world.record.date_of_birth)
 
 
 def invitation_accepted(outcome: Outcome) -> None:
@@ -660,11 +677,13 @@ def unsigned_note_fields(world) -> dict:
 
 
 def home_log_fields(world) -> dict:
-    """Steps of the routine, or one outside it; pain, a note and warning signs."""
+    """The routine the form showed (the record's current version, or another practice's, or none) and steps of it,
+    or one outside it; pain, a note and warning signs."""
     fields = fuzz.form_fields(HomeLogForm)
     plan = home_plan(world.record)
-    positions = tuple(str(position) for position in sorted(plan.positions)) if plan else ()
-    fields["done"] = Reference(positions, ("99", "0"))
+    fields["routine"] = Reference((Later(lambda w: str(home_plan(w.record).version.id), "current routine"),),
+                                  (str(world.other_version.id), MISSING))
+    fields["done"] = Reference(tuple(plan.keys) if plan else (), ("99", "1", "position-1"))
     return fields
 
 

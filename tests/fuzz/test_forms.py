@@ -30,7 +30,9 @@ from practice.accounts.models import LoginSource, User
 from practice.extensions import db
 from practice.library.operations import create_item
 from practice.notes.operations import create_note
+from practice.plans.models import PlanVersion
 from practice.plans.operations import create_plan
+from practice.plans.operations import snapshot as frozen_plan
 from practice.portal.operations import create_invitation
 from tests.fuzz import snapshot
 from tests.fuzz.forms_table import FORMS, FormFuzz, Outcome, Same
@@ -68,6 +70,9 @@ def fuzz_world(world):
     world.other_plan = create_plan(world.other_record, world.other_intake, actor=world.other_therapist)
     db.session.flush()
     world.other_step = world.other_plan.steps[0]
+    world.other_version = PlanVersion(plan=world.other_plan, number=1, created_by_id=world.other_therapist.id,
+                                      content=frozen_plan(world.other_plan, world.other_record).to_json())
+    db.session.add(world.other_version)
     world.other_note = create_note(world.other_record, {"seen_on": date.today(), "subjective": "Theirs"},
                                    actor=world.other_therapist)
     world.signed_note = create_note(world.record, {"seen_on": date.today(), "subjective": "Signed"},

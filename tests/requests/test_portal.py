@@ -29,9 +29,10 @@ from practice.notes.operations import create_note
 from practice.plans.models import Plan, PlanVersion
 from practice.portal import warning_signs
 from practice.portal.models import ASSIGNMENT_INTAKE, Assignment, HomeLog, Invitation
-from practice.portal.operations import home_plan, save_log, token_digest
+from practice.plans.operations import publish, remove_step
+from practice.portal.operations import HomePlan, home_plan, save_log, token_digest
 from tests.support.helpers import audit_events, days_ago, login, text_of
-from tests.support.portal import backfill, client_with_plan
+from tests.support.portal import LogForm, backfill, client_with_plan
 from tests.support.world import PASSWORD
 
 NEW_PASSWORD = "a quiet river morning"
@@ -44,12 +45,22 @@ PAIN_POINTS = re.compile(r'class="chart chart-pain" data-points="(\d+)"')
 
 
 def post_log(browser, day: date | str, *, done=(), pain=None, note: str = "", signs=(), **extra):
-    """Post the daily log form of `day` (a date or a raw URL part)."""
-    data = {"done": [str(position) for position in done], "note": note, "signs": list(signs), **extra}
+    """Post the daily log form of `day` (a date or a raw URL part) as the browser would: with the routine the page
+    showed, ticking its steps by number (1 is the first step shown; a string is posted as it is)."""
+    day_part = day.isoformat() if isinstance(day, date) else day
+    shown = LogForm.read(text_of(browser.get(f"/me/log/{day_part}")))
+    # A page without the form (a day out of reach) leaves nothing to read: the numbers go as they are.
+    ticked = [shown.keys[step - 1] if isinstance(step, int) and step <= len(shown.keys) else str(step) for step in done]
+    data = {"routine": shown.routine, "done": ticked, "note": note, "signs": list(signs), **extra}
     if pain is not None:
         data["pain"] = str(pain)
-    day_part = day.isoformat() if isinstance(day, date) else day
     return browser.post(f"/me/log/{day_part}", data=data)
+
+
+def keys_of_steps(record, *numbers: int) -> list[str]:
+    """The keys of the record's current routine's steps, by their number as shown (1 is the first)."""
+    keys = home_plan(record).keys
+    return [keys[number - 1] for number in numbers]
 
 
 def invite(browser, record):
@@ -362,10 +373,12 @@ def test_logging_today_saves_one_row_and_saving_again_updates_it(client, world):
     assert response.status_code == 302 and response.headers["Location"].endswith("/me")
     assert "Saved your log for today. Thank you!" in text_of(client.get("/me"))
     [saved] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
-    assert (saved.done_steps, saved.pain, saved.note, saved.planned_steps) == ([1, 3], 3, "Stiff in the morning", 5)
+    assert (saved.done_steps, saved.pain, saved.note, saved.planned_steps) == (
+        keys_of_steps(world.record, 1, 3), 3, "Stiff in the morning", 5)
     assert post_log(client, date.today(), done=[2], pain=2, note="Easier").status_code == 302
     todays = [log for log in logs_of(world.record) if log.logged_on == date.today()]
-    assert [(log.id, log.done_steps, log.pain, log.note) for log in todays] == [(saved.id, [2], 2, "Easier")]
+    assert [(log.id, log.done_steps, log.pain, log.note) for log in todays] == [
+        (saved.id, keys_of_steps(world.record, 2), 2, "Easier")]
     assert len(audit_events("home_log.create", client_id=world.record.id, actor_id=world.client_user.id)) == 2  # + world
     assert len(audit_events("home_log.update", client_id=world.record.id)) == 1
 
@@ -374,10 +387,10 @@ def test_logging_today_saves_one_row_and_saving_again_updates_it(client, world):
 def test_a_blank_pain_score_saves_the_log_without_one(client, world, pain):
     """Found by the fuzz test: spaces as the pain score were read as a number and gave a 500."""
     login(client, world.client_user)
-    response = client.post(f"/me/log/{date.today().isoformat()}", data={"done": ["1"], "pain": pain, "note": ""})
+    response = post_log(client, date.today(), done=[1], pain=pain)
     assert response.status_code == 302
     [saved] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
-    assert (saved.done_steps, saved.pain) == ([1], None)
+    assert (saved.done_steps, saved.pain) == (keys_of_steps(world.record, 1), None)
 
 
 def test_a_day_up_to_a_week_back_can_be_filled_in_late(client, world):
@@ -385,7 +398,8 @@ def test_a_day_up_to_a_week_back_can_be_filled_in_late(client, world):
     assert client.get(f"/me/log/{days_ago(7).isoformat()}").status_code == 200
     response = post_log(client, days_ago(7), done=[2], pain=5)
     assert response.status_code == 302 and response.headers["Location"].endswith("/me/history")
-    assert [(log.done_steps, log.pain) for log in logs_of(world.record) if log.logged_on == days_ago(7)] == [([2], 5)]
+    assert [(log.done_steps, log.pain) for log in logs_of(world.record) if log.logged_on == days_ago(7)] == [
+        (keys_of_steps(world.record, 2), 5)]
 
 
 @pytest.mark.parametrize("ago,message", [
@@ -401,10 +415,11 @@ def test_days_outside_the_week_cannot_be_logged(client, world, ago, message):
     assert [(log.id, log.logged_on) for log in logs_of(world.record)] == before
 
 
-@pytest.mark.parametrize("step", ["999", "0", "-1", "9" * 30])
+# Steps are named by their keys: a number (the old way) or any other text is a step of no routine of the client's.
+@pytest.mark.parametrize("step", ["999", "0", "-1", "9" * 30, "1", "abc", "position-1"])
 def test_a_step_outside_the_routine_is_a_404_and_audited(client, world, step):
     login(client, world.client_user)
-    response = post_log(client, date.today(), done=["1", step], pain=2)
+    response = post_log(client, date.today(), done=[1, step], pain=2)
     assert response.status_code == 404
     assert all(log.logged_on != date.today() for log in logs_of(world.record))
     [denied] = audit_events("home_log.foreign_step")
@@ -418,7 +433,6 @@ def test_a_step_outside_the_routine_is_a_404_and_audited(client, world, step):
     ({"pain": "-1"}, "Not a valid choice"),
     ({"note": "x" * 501}, "Keep the note under 500 characters."),
     ({"signs": ["not_a_sign"]}, "not a valid choice"),
-    ({"done": ["abc"]}, "could not be coerced"),
 ])
 def test_bad_log_values_are_refused_with_a_message(client, world, fields, message):
     login(client, world.client_user)
@@ -433,6 +447,64 @@ def test_a_malformed_day_in_the_url_is_a_404(client, world, day):
     login(client, world.client_user)
     assert client.get(f"/me/log/{day}").status_code == 404
     assert post_log(client, day, pain=2).status_code == 404
+
+
+def _publish_without_step(world, index: int) -> None:
+    """The therapist takes one step out of the routine (0 the first, -1 the last) and publishes the new version."""
+    plan = db.session.get(Plan, world.plan.id)
+    remove_step(plan, plan.steps[index], seen_row_version=plan.row_version, actor=world.therapist)
+    publish(plan, world.record, summary="Simpler routine", seen_row_version=plan.row_version, actor=world.therapist)
+    db.session.commit()
+
+
+def _steps_named_by(log: HomeLog) -> list[str]:
+    """The names of the steps a log says were done, read in the version it was saved against."""
+    names = {key: step.name for key, step in HomePlan.of(db.session.get(PlanVersion, log.plan_version_id)).steps}
+    return [names[key] for key in log.done_steps]
+
+
+def test_a_tick_saved_after_the_plan_lost_its_first_step_stays_with_the_exercise_ticked(client, world):
+    """Issue 16: positions shifted under an open form, so the tick was stored against the next exercise."""
+    login(client, world.client_user)
+    seen = LogForm.read(text_of(client.get("/me")))
+    first_version = home_plan(world.record).version.id
+    _publish_without_step(world, 0)
+    response = client.post(f"/me/log/{date.today().isoformat()}",
+                           data={"routine": seen.routine, "done": [seen.keys[1]], "pain": "3", "note": ""})
+    assert response.status_code == 302
+    page = text_of(client.get("/me"))
+    assert LogForm.read(page).ticked == [seen.names[1]]  # the same exercise, now the first of the new routine
+    assert "Your therapist changed your plan while you had the form open." in page
+    [saved] = [log for log in logs_of(world.record) if log.logged_on == date.today()]
+    assert (saved.plan_version_id, saved.planned_steps, _steps_named_by(saved)) == (first_version, 5, [seen.names[1]])
+
+
+def test_a_tick_of_the_last_step_saved_after_the_plan_lost_it_is_kept(client, world):
+    """Issue 16: the tick was refused as a foreign step (a 404 and an access-denied row), and the entry lost."""
+    login(client, world.client_user)
+    seen = LogForm.read(text_of(client.get(f"/me/log/{days_ago(1).isoformat()}")))
+    _publish_without_step(world, -1)
+    response = client.post(f"/me/log/{days_ago(1).isoformat()}",
+                           data={"routine": seen.routine, "done": [seen.keys[0], seen.keys[-1]], "pain": "4"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me/history")
+    assert "Your therapist changed your plan" in text_of(client.get("/me/history"))
+    [saved] = [log for log in logs_of(world.record) if log.logged_on == days_ago(1)]
+    assert _steps_named_by(saved) == [seen.names[0], seen.names[-1]] and saved.pain == 4
+    assert audit_events("home_log.foreign_step") == []
+    # The therapist's page counts it against the routine the client was shown.
+    therapist = client.application.test_client()
+    login(therapist, world.therapist)
+    assert "2 of 5" in text_of(therapist.get(f"/clients/{world.record.id}/portal/logs"))
+
+
+def test_a_log_form_naming_another_clients_routine_is_a_404_and_audited(client, world, make_client, make_user):
+    other = client_with_plan(world, make_client, make_user, "Rafa", "Other")
+    login(client, world.client_user)
+    response = post_log(client, date.today(), pain=2, routine=str(home_plan(other).version.id))
+    assert response.status_code == 404
+    assert all(log.logged_on != date.today() for log in logs_of(world.record))
+    [denied] = audit_events("home_log.foreign_version")
+    assert denied.outcome == OUTCOME_DENIED and denied.client_id == world.record.id
 
 
 # --- 5. Warning signs -------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
-"""Portal test data shared by the portal and dashboard tests: clients with an active plan, and their past logs."""
+"""Portal test data shared by the portal and dashboard tests: clients with an active plan, their past logs, and
+the log form as a browser reads it."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from practice.extensions import db
@@ -21,6 +24,25 @@ def client_with_plan(world, make_client, make_user, first_name: str, last_name: 
     record.portal_user_id = login_user.id
     db.session.commit()
     return record
+
+
+@dataclass(frozen=True)
+class LogForm:
+    """What a browser holds of a day's log form: the routine it was built from, and its steps' keys and names."""
+
+    routine: str
+    keys: list[str]
+    names: list[str]
+    ticked: list[str]
+
+    @classmethod
+    def read(cls, html: str) -> "LogForm":
+        """The form as the page shows it (all empty when the page has none)."""
+        routine = re.search(r'<input[^>]*name="routine"[^>]*value="([^"]*)"', html)
+        boxes = re.findall(r'<input([^>]*)name="done"[^>]*value="([^"]*)">\s*<label[^>]*><strong>([^<]*)</strong>',
+                           html)
+        return cls(routine.group(1) if routine else "", [key for _, key, _ in boxes],
+                   [name for _, _, name in boxes], [name for before, _, name in boxes if "checked" in before])
 
 
 def backfill(record, actor, scores: dict[int, int]) -> None:

@@ -110,7 +110,7 @@ class World:
         self.other_assignment = assign(self.colleague_record, "nprs", actor=self.colleague)
         yesterday = date.today() - timedelta(days=1)
         routine = home_plan(self.record)
-        self.log = save_log(self.record, yesterday, plan=routine, done=sorted(routine.positions)[:1], pain=4, note="",
+        self.log = save_log(self.record, yesterday, plan=routine, done=routine.keys[:1], pain=4, note="",
                             signs=[], actor=self.client_user, today=date.today(), backfill_days=7)
         self.other_log = save_log(self.colleague_record, yesterday, plan=None, done=[], pain=5, note="Ben's note",
                                   signs=[], actor=self.other_client_user, today=date.today(), backfill_days=7)

@@ -254,3 +254,13 @@ def test_empty_adherence_chart_says_so():
     root = parse(adherence_chart([]))
     assert "No weeks to show yet" in texts(root)
     assert root.get("data-bars") == "0" and not bars(root)
+
+
+@pytest.mark.parametrize("day", [date.max, date.min, date(9999, 12, 29)])
+def test_a_score_on_the_first_or_last_day_of_the_calendar_still_draws(day):
+    """A signed note dated 9999-12-31 (saved before dates had a range) broke the client page for good."""
+    for chart, points in ((pain_chart([], [(day, 5, None)]), 1), (pain_chart([(day, 4)]), 1),
+                          (pain_chart([(NOV3, 6)], [(day, 5, 3)]), 3)):
+        root = parse(chart)
+        assert root.get("data-points") == str(points)
+        assert len(marks(root, "home") + marks(root, "before") + marks(root, "after")) == points

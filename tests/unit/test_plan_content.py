@@ -12,11 +12,11 @@ STORED = {
                      "overrides": {"Deep tissue": "Cleared by her GP"}, "session_minutes": 45,
                      "session_frequency": "once a week", "session_count": 6, "review_on": "2026-12-20"},
     "steps": [
-        {"name": "Heat", "slug": "heat", "kind": "home", "steps": ["Warm the pack", "Lie down"],
+        {"name": "Heat", "key": "5f0c2a9e1b77", "slug": "heat", "kind": "home", "steps": ["Warm the pack", "Lie down"],
          "dose": "15 minutes, once a day", "cautions": ["Not on numb skin"], "modification": None,
          "note": "Before bed", "override_reason": None, "illustration": "heat.svg"},
-        {"name": "Swedish massage", "slug": "swedish", "kind": "professional", "steps": [], "dose": "",
-         "cautions": [], "modification": "light pressure only", "note": None, "override_reason": None,
+        {"name": "Swedish massage", "key": "a1d4e6f80c13", "slug": "swedish", "kind": "professional", "steps": [],
+         "dose": "", "cautions": [], "modification": "light pressure only", "note": None, "override_reason": None,
          "illustration": None},
     ],
 }
@@ -37,3 +37,4 @@ def test_an_older_version_without_some_fields_reads_them_as_empty():
                                  "professional": {"review_on": "not a date"}})
     assert plan.goals == "" and plan.therapist == "" and plan.professional.review_on is None
     assert plan.steps[0].is_home and plan.steps[0].cautions == () and plan.steps[0].dose == ""
+    assert plan.steps[0].key == "position-1"  # a step stored without a key is named by its place

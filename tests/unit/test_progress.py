@@ -170,3 +170,11 @@ def test_days_since_the_plan_started_when_nothing_is_logged():
 def test_days_without_log_is_never_negative():
     assert days_without_log(day(12), since=day(0), today=day(10)) == 0
     assert days_without_log(None, since=day(15), today=day(10)) == 0
+
+
+def test_the_arithmetic_reaches_the_ends_of_the_calendar_without_failing():
+    """Stored dates at the calendar's ends (typed before dates had a range) leave nothing to add a day to."""
+    last_week = weekly_adherence({date.max: 2}, steps_per_day=2, start=date(9999, 12, 27), end=date.max)
+    assert [(week.week_start, week.done, week.possible) for week in last_week] == [(date(9999, 12, 27), 2, 10)]
+    first_days = [(date(1, 1, 1), 2), (date(1, 1, 2), 2), (date(1, 1, 3), 6)]
+    assert pain_rise(first_days) == PainRise(day=date(1, 1, 3), latest=6, usual=2.0, rise=4.0)
