@@ -8,10 +8,13 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # Secrets that appear in tutorials and .env examples; a production key must be none of these.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
+#: where `bin/start` and `flask run` serve in development, when SITE_URL is not set
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"
 
 
 class UnsafeConfigError(RuntimeError):
@@ -94,8 +97,13 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # PDF rendering limits: a render past the time limit is stopped with a clear error.
         "HANDOUT_RENDER_TIMEOUT": float(os.environ.get("HANDOUT_RENDER_TIMEOUT", "20")),
         "HANDOUT_MAX_PAGES": _int("HANDOUT_MAX_PAGES", 30),
-        #: where clients log in, printed on handouts (defaults to this site's client page)
-        "PORTAL_URL": os.environ.get("PORTAL_URL"),
+        # The public address of the site (scheme and host): invitation links and the handout's portal link are
+        # built from it, never from a request's Host header, which a visitor chooses. Required in production.
+        "SITE_URL": os.environ.get("SITE_URL") or (None if is_production else DEVELOPMENT_SITE_URL),
+        #: where clients log in, printed on handouts (defaults to the client page on SITE_URL)
+        "PORTAL_URL": os.environ.get("PORTAL_URL") or None,
+        # Rendered handouts kept for reuse, in all: the oldest go first beyond this (see handouts.operations).
+        "HANDOUT_CACHE_BYTES": _int("HANDOUT_CACHE_MB", 100) * 1024 * 1024,
         "FORCE_HTTPS": is_production and _bool("FORCE_HTTPS", True),
         # Client portal: how long an invitation link works, and how many days back a client may log late.
         "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
@@ -110,13 +118,29 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
     }
     config.update(overrides)
+    check_public_addresses(config)
     if config["ENV_NAME"] == "production":
         check_production_safety(config)
     return config
 
 
+def check_public_addresses(config: dict) -> None:
+    """Refuse a SITE_URL that is not a bare http(s) origin, and a PORTAL_URL that is not an http(s) address."""
+    site_url = config.get("SITE_URL")
+    if site_url:
+        parts = urlsplit(site_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+                or parts.path.strip("/") or parts.query or parts.fragment:
+            raise UnsafeConfigError(f"SITE_URL must be the site's public address alone, like https://clinic.example "
+                                    f"(no path), not {site_url!r}.")
+    portal_url = config.get("PORTAL_URL")
+    if portal_url and not (urlsplit(portal_url).scheme in ("http", "https") and urlsplit(portal_url).hostname):
+        raise UnsafeConfigError(f"PORTAL_URL must be a full address like https://clinic.example/me, "
+                                f"not {portal_url!r}.")
+
+
 def check_production_safety(config: dict) -> None:
-    """Refuse to run in production with a missing or weak secret key, or with debug on."""
+    """Refuse to run in production with a missing or weak secret key, debug on, or no https public address."""
     key = config.get("SECRET_KEY") or ""
     if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS or len(set(key)) < 10:
         raise UnsafeConfigError(
@@ -125,3 +149,9 @@ def check_production_safety(config: dict) -> None:
         )
     if config.get("DEBUG"):
         raise UnsafeConfigError("Debug mode must be off in production (unset FLASK_DEBUG).")
+    if not config.get("SITE_URL"):
+        raise UnsafeConfigError("SITE_URL is missing: set the site's public https address, like https://clinic.example "
+                                "(links sent and printed for clients are built from it, never from a request).")
+    for name in ("SITE_URL", "PORTAL_URL"):
+        if config.get(name) and urlsplit(config[name]).scheme != "https":
+            raise UnsafeConfigError(f"{name} must be an https:// address in production: the links carry invitations.")
