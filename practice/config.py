@@ -97,6 +97,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # PDF rendering limits: a render past the time limit is stopped with a clear error.
         "HANDOUT_RENDER_TIMEOUT": float(os.environ.get("HANDOUT_RENDER_TIMEOUT", "20")),
         "HANDOUT_MAX_PAGES": _int("HANDOUT_MAX_PAGES", 30),
+        # The record export's readable PDF comes in volumes of at most this much HTML each, so that each renders
+        # well within the time limit (about 5 s of one core for 350 KB of notes); see casefile/volumes.py.
+        "EXPORT_VOLUME_KB": _int("EXPORT_VOLUME_KB", 350),
         # The public address of the site (scheme and host): invitation links and the handout's portal link are
         # built from it, never from a request's Host header, which a visitor chooses. Required in production.
         "SITE_URL": os.environ.get("SITE_URL") or (None if is_production else DEVELOPMENT_SITE_URL),

@@ -120,14 +120,19 @@ def export_file_stem(client: Client, on: date) -> str:
     return f"record-{client.last_name}-{client.first_name}-{on.isoformat()}"
 
 
-def record_for_print(client: Client) -> dict:
-    """The record as model objects, oldest first, for the readable PDF (the JSON holds the same rows)."""
+def record_for_print(client: Client, *, audit_until: int | None = None) -> dict:
+    """The record as model objects, oldest first, for the readable PDF (the JSON holds the same rows).
+
+    `audit_until`: the access history stops at that audit row (the last one when the list of volumes was made).
+    """
     def rows(model, *order):
         return db.session.scalars(select(model).where(model.client_id == client.id).order_by(*order)).all()
 
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.client_id == client.id,
-                                                         AuditEvent.practice_id == client.practice_id)
-                                .order_by(AuditEvent.at, AuditEvent.id)).all()
+    events_query = select(AuditEvent).where(AuditEvent.client_id == client.id,
+                                            AuditEvent.practice_id == client.practice_id)
+    if audit_until is not None:
+        events_query = events_query.where(AuditEvent.id <= audit_until)
+    events = db.session.scalars(events_query.order_by(AuditEvent.at, AuditEvent.id)).all()
     actor_ids = {event.actor_id for event in events if event.actor_id}
     actors = {user.id: user.name for user in db.session.scalars(select(User).where(
         User.id.in_(actor_ids), User.practice_id == client.practice_id))}
