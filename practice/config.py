@@ -11,15 +11,16 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from practice.rate_limits import file_store_uri
-
 from practice.parse import parse_int
+from practice.rate_limits import file_store_uri
 
 # Secrets that appear in tutorials and .env examples; a production key must be none of these.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
 #: the URI schemes of Redis-protocol stores for rate limits (the `limits` library's names)
 REDIS_SCHEMES = {"redis", "rediss", "valkey", "valkeys"}
+#: where `bin/start` and `flask run` serve in development, when SITE_URL is not set
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"
 
 
 class UnsafeConfigError(RuntimeError):
@@ -116,8 +117,16 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # PDF rendering limits: a render past the time limit is stopped with a clear error.
         "HANDOUT_RENDER_TIMEOUT": float(os.environ.get("HANDOUT_RENDER_TIMEOUT", "20")),
         "HANDOUT_MAX_PAGES": _int("HANDOUT_MAX_PAGES", 30),
-        #: where clients log in, printed on handouts (defaults to this site's client page)
-        "PORTAL_URL": os.environ.get("PORTAL_URL"),
+        # The record export's readable PDF comes in volumes of at most this much HTML each, so that each renders
+        # well within the time limit (about 5 s of one core for 350 KB of notes); see casefile/volumes.py.
+        "EXPORT_VOLUME_KB": _int("EXPORT_VOLUME_KB", 350),
+        # The public address of the site (scheme and host): invitation links and the handout's portal link are
+        # built from it, never from a request's Host header, which a visitor chooses. Required in production.
+        "SITE_URL": os.environ.get("SITE_URL") or (None if is_production else DEVELOPMENT_SITE_URL),
+        #: where clients log in, printed on handouts (defaults to the client page on SITE_URL)
+        "PORTAL_URL": os.environ.get("PORTAL_URL") or None,
+        # Rendered handouts kept for reuse, in all: the oldest go first beyond this (see handouts.operations).
+        "HANDOUT_CACHE_BYTES": _int("HANDOUT_CACHE_MB", 100) * 1024 * 1024,
         "FORCE_HTTPS": is_production and _bool("FORCE_HTTPS", True),
         # Client portal: how long an invitation link works, and how many days back a client may log late.
         "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
@@ -134,6 +143,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     config.update(overrides)
     config.setdefault("RATELIMIT_STORAGE_OPTIONS", rate_limit_storage_options(
         config["RATELIMIT_STORAGE_URI"], config["RATELIMIT_STORAGE_TIMEOUT"]))
+    check_public_addresses(config)
     if config["ENV_NAME"] == "production":
         check_production_safety(config)
     return config
@@ -153,8 +163,23 @@ def rate_limit_storage_options(uri: str, timeout: float) -> dict:
     return {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
 
 
+def check_public_addresses(config: dict) -> None:
+    """Refuse a SITE_URL that is not a bare http(s) origin, and a PORTAL_URL that is not an http(s) address."""
+    site_url = config.get("SITE_URL")
+    if site_url:
+        parts = urlsplit(site_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+                or parts.path.strip("/") or parts.query or parts.fragment:
+            raise UnsafeConfigError(f"SITE_URL must be the site's public address alone, like https://clinic.example "
+                                    f"(no path), not {site_url!r}.")
+    portal_url = config.get("PORTAL_URL")
+    if portal_url and not (urlsplit(portal_url).scheme in ("http", "https") and urlsplit(portal_url).hostname):
+        raise UnsafeConfigError(f"PORTAL_URL must be a full address like https://clinic.example/me, "
+                                f"not {portal_url!r}.")
+
+
 def check_production_safety(config: dict) -> None:
-    """Refuse to run in production with a missing or weak secret key, debug on, or login limits kept per process."""
+    """Refuse to run in production with a weak secret key, debug on, login limits kept per process, or no https address."""
     key = config.get("SECRET_KEY") or ""
     if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS or len(set(key)) < 10:
         raise UnsafeConfigError(
@@ -168,3 +193,9 @@ def check_production_safety(config: dict) -> None:
             "RATELIMIT_STORAGE_URI=memory:// counts login attempts in each worker process, so several workers "
             "allow several times the limit: leave it unset (a file shared by the workers of this machine) or "
             "use redis:// when several machines serve the site.")
+    if not config.get("SITE_URL"):
+        raise UnsafeConfigError("SITE_URL is missing: set the site's public https address, like https://clinic.example "
+                                "(links sent and printed for clients are built from it, never from a request).")
+    for name in ("SITE_URL", "PORTAL_URL"):
+        if config.get(name) and urlsplit(config[name]).scheme != "https":
+            raise UnsafeConfigError(f"{name} must be an https:// address in production: the links carry invitations.")

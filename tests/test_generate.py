@@ -181,7 +181,7 @@ def test_the_same_seed_gives_the_same_data_and_each_run_adds_its_own_practice(ap
 
 
 def test_it_refuses_to_write_made_up_clients_in_production(make_app):
-    app = make_app(ENV_NAME="production")
+    app = make_app(ENV_NAME="production", SITE_URL="https://clinic.example")
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["generate-data", "--clients", "5"])
         assert result.exit_code != 0 and "production" in result.output

@@ -55,12 +55,16 @@ def index():
 
 
 def _names(events) -> dict:
-    """Names of the people and clients the shown events mention, in two queries."""
+    """Names of the people and clients the shown events mention, in two queries: only those of the owner's own
+    practice, so a row that named another practice's record (written before rows were kept apart) shows no name."""
+    practice_id = current_user.practice_id
     actor_ids = {event.actor_id for event in events if event.actor_id}
     client_ids = {event.client_id for event in events if event.client_id}
-    people = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    people = dict(db.session.execute(select(User.id, User.name).where(
+        User.id.in_(actor_ids), User.practice_id == practice_id)).all()) if actor_ids else {}
     clients = {row.id: f"{row.first_name} {row.last_name}" for row in db.session.execute(
-        select(Client.id, Client.first_name, Client.last_name).where(Client.id.in_(client_ids)))} if client_ids else {}
+        select(Client.id, Client.first_name, Client.last_name).where(
+            Client.id.in_(client_ids), Client.practice_id == practice_id))} if client_ids else {}
     return {"people": people, "clients": clients}
 
 

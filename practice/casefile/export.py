@@ -39,14 +39,20 @@ NOT_EXPORTED = {
 SHARED_TABLES = frozenset({"practices", "users", "library_items", "clients", "alembic_version"})
 
 
-def _client_filters(client_id: int) -> dict[str, ColumnElement]:
-    """Each exported table with the condition that picks this client's rows, found from the schema."""
+def _client_filters(client_id: int, practice_id: int) -> dict[str, ColumnElement]:
+    """Each exported table with the condition that picks this client's rows, found from the schema.
+
+    A table that also says which practice a row belongs to (the audit log, whose client_id is no foreign key)
+    gives only the rows of the client's own practice.
+    """
     tables = db.metadata.tables
     filters: dict[str, ColumnElement] = {"clients": tables["clients"].c.id == client_id}
     direct = {name: table for name, table in tables.items()
               if "client_id" in table.c and name not in NOT_EXPORTED}
     for name, table in direct.items():
         filters[name] = table.c.client_id == client_id
+        if "practice_id" in table.c:
+            filters[name] &= table.c.practice_id == practice_id
     for name, table in tables.items():
         if name in filters or name in NOT_EXPORTED or name in SHARED_TABLES:
             continue
@@ -61,7 +67,7 @@ def _client_filters(client_id: int) -> dict[str, ColumnElement]:
 
 def exported_table_names(client_id: int = 0) -> list[str]:
     """The names of the tables a client export includes."""
-    return sorted(_client_filters(client_id))
+    return sorted(_client_filters(client_id, practice_id=0))
 
 
 def _plain(value):
@@ -82,19 +88,20 @@ def _rows(table: Table, condition: ColumnElement) -> list[dict]:
     return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
 
 
-def _people(tables: dict[str, list[dict]]) -> dict[str, dict]:
-    """Everyone the rows name by user id (therapists, the client's own login), with name and role only."""
+def _people(tables: dict[str, list[dict]], practice_id: int) -> dict[str, dict]:
+    """Everyone of the practice the rows name by user id (therapists, the client's own login), name and role only."""
     user_ids = {value for rows in tables.values() for row in rows for key, value in row.items()
                 if isinstance(value, int) and (key.endswith("_by_id") or key in ("therapist_id", "actor_id",
                                                                                   "portal_user_id"))}
-    users = db.session.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    users = db.session.scalars(select(User).where(User.id.in_(user_ids), User.practice_id == practice_id)).all() \
+        if user_ids else []
     return {str(user.id): {"name": user.name, "role": user.role} for user in sorted(users, key=lambda u: u.id)}
 
 
 def client_record(client: Client, *, exported_by: User) -> dict:
     """Everything stored about `client`, table by table, ready for `json.dumps`."""
     tables = {name: _rows(db.metadata.tables[name], condition)
-              for name, condition in sorted(_client_filters(client.id).items())}
+              for name, condition in sorted(_client_filters(client.id, client.practice_id).items())}
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_FORMAT_VERSION,
@@ -102,7 +109,7 @@ def client_record(client: Client, *, exported_by: User) -> dict:
         "exported_by": {"id": exported_by.id, "name": exported_by.name, "role": exported_by.role},
         "practice": {"id": client.practice_id, "name": db.session.get(Practice, client.practice_id).name},
         "client": {"id": client.id, "name": client.full_name},
-        "people": _people(tables),
+        "people": _people(tables, client.practice_id),
         "row_counts": {name: len(rows) for name, rows in tables.items()},
         "tables": tables,
         "not_included": {**NOT_EXPORTED,
@@ -115,14 +122,22 @@ def export_file_stem(client: Client, on: date) -> str:
     return f"record-{client.last_name}-{client.first_name}-{on.isoformat()}"
 
 
-def record_for_print(client: Client) -> dict:
-    """The record as model objects, oldest first, for the readable PDF (the JSON holds the same rows)."""
+def record_for_print(client: Client, *, audit_until: int | None = None) -> dict:
+    """The record as model objects, oldest first, for the readable PDF (the JSON holds the same rows).
+
+    `audit_until`: the access history stops at that audit row (the last one when the list of volumes was made).
+    """
     def rows(model, *order):
         return db.session.scalars(select(model).where(model.client_id == client.id).order_by(*order)).all()
 
-    events = rows(AuditEvent, AuditEvent.at, AuditEvent.id)
+    events_query = select(AuditEvent).where(AuditEvent.client_id == client.id,
+                                            AuditEvent.practice_id == client.practice_id)
+    if audit_until is not None:
+        events_query = events_query.where(AuditEvent.id <= audit_until)
+    events = db.session.scalars(events_query.order_by(AuditEvent.at, AuditEvent.id)).all()
     actor_ids = {event.actor_id for event in events if event.actor_id}
-    actors = {user.id: user.name for user in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+    actors = {user.id: user.name for user in db.session.scalars(select(User).where(
+        User.id.in_(actor_ids), User.practice_id == client.practice_id))}
     return {
         "intakes": rows(Intake, Intake.version),
         "questionnaires": rows(QuestionnaireResponse, QuestionnaireResponse.taken_on, QuestionnaireResponse.id),

@@ -7,8 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import segno
-from flask import current_app, render_template, url_for
-from sqlalchemy import select
+from flask import current_app, render_template
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from practice.accounts.models import Practice
@@ -20,14 +20,16 @@ from practice.intake import screening
 from practice.intake.models import Intake
 from practice.pdf import documents
 from practice.plans.models import PlanVersion
+from practice.site import public_url
 
 HANDOUT_TEMPLATE = "handouts/handout.html"
 REFERRAL_TEMPLATE = "handouts/referral.html"
 
 
 def portal_url() -> str:
-    """Where clients log in, printed on handouts: PORTAL_URL, or this site's client home page."""
-    return current_app.config.get("PORTAL_URL") or url_for("portal.home", _external=True)
+    """Where clients log in, printed on handouts: PORTAL_URL, or the client home page on SITE_URL (never the Host
+    header a request came with: the handout and its cache row would keep whatever a visitor sent)."""
+    return current_app.config.get("PORTAL_URL") or public_url("portal.home")
 
 
 def _static_root() -> Path:
@@ -97,12 +99,32 @@ def _render(html: str, *, paper: str) -> bytes:
 
 
 def _keep(key: str, version_id: int, variant: str, pdf: bytes) -> None:
+    """Keep a new render: it replaces the version's older render of the same variant, and the cache stays in
+    HANDOUT_CACHE_BYTES, the oldest renders going first."""
     # Two requests may render the same handout at once; the second insert is simply not needed.
     try:
         with db.session.begin_nested():
+            # An older render of this version and variant shows an old practice detail, portal address or
+            # template: nothing asks for it again, so it goes now rather than waiting to be the oldest.
+            db.session.execute(delete(RenderedHandout).where(RenderedHandout.plan_version_id == version_id,
+                                                             RenderedHandout.variant == variant))
             db.session.add(RenderedHandout(key=key, plan_version_id=version_id, variant=variant, pdf=pdf))
     except IntegrityError:
-        pass
+        return
+    _evict_beyond(current_app.config["HANDOUT_CACHE_BYTES"])
+
+
+def _evict_beyond(budget: int) -> None:
+    """Delete the oldest renders until the rest fit in `budget` bytes; the newest always stays."""
+    newest_first = db.session.execute(select(RenderedHandout.id, func.length(RenderedHandout.pdf))
+                                      .order_by(RenderedHandout.id.desc()))
+    kept, too_old = 0, []
+    for position, (row_id, size) in enumerate(newest_first):
+        kept += size
+        if kept > budget and position > 0:
+            too_old.append(row_id)
+    if too_old:
+        db.session.execute(delete(RenderedHandout).where(RenderedHandout.id.in_(too_old)))
 
 
 def referral_context(client: Client, intake: Intake, practice: Practice, *, therapist_name: str) -> dict:

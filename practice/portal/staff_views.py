@@ -30,6 +30,7 @@ from practice.portal.operations import (
     remove_access,
     review_log,
 )
+from practice.site import public_url
 from practice.unit_of_work import reads_only, respond_after_commit
 
 bp = Blueprint("portal_staff", __name__, url_prefix="/clients/<id:client_id>/portal")
@@ -44,8 +45,8 @@ def _back(client: Client):
 
 
 def invitation_link(token: str) -> str:
-    """The full link a client opens to accept an invitation."""
-    return url_for("portal.accept", token=token, _external=True)
+    """The full link a client opens to accept an invitation, on the configured public site (SITE_URL)."""
+    return public_url("portal.accept", token=token)
 
 
 @bp.route("/invite", methods=["POST"])

@@ -7,9 +7,9 @@
 
   var BUSY = "Preparing the PDF… this can take a few seconds.";
 
-  // One status line after the group the link belongs to (a form, a row of buttons, a list of handout links).
+  // One status line after the group the link belongs to (a form, a row of buttons, handout links, volumes).
   function statusFor(trigger) {
-    var holder = trigger.closest("form, .actions, .handout-links") || trigger;
+    var holder = trigger.closest("form, .actions, .handout-links, .volume-list") || trigger;
     var status = holder.nextElementSibling;
     if (!status || !status.classList.contains("pdf-status")) {
       status = document.createElement("p");

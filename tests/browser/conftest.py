@@ -38,7 +38,9 @@ def live_server(browser_app, worker_databases, tmp_path):
         seed_demo()
         db.session.commit()
         db.session.remove()
-    server = LiveServer(browser_app).start()
+    server = LiveServer(browser_app)
+    browser_app.config["SITE_URL"] = server.url  # the site's public address, as production configures it
+    server.start()
     try:
         yield server
     finally:

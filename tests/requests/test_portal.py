@@ -155,6 +155,24 @@ def test_inviting_a_client_shows_the_link_and_qr_code_and_emails_the_same_link(c
     assert audited.actor_id == world.therapist.id and audited.outcome == OUTCOME_SUCCESS
 
 
+@pytest.mark.parametrize("proxied", [False, True], ids=["direct", "behind a proxy"])
+def test_the_invitation_link_is_on_the_configured_site_whatever_host_the_request_names(
+        client, make_app, world, newcomer, outbox, proxied):
+    # Host (and X-Forwarded-Host from a trusted proxy) is whatever the visitor sent: the link a client is
+    # e-mailed must not follow it.
+    browser = make_app(TRUSTED_PROXY_HOPS=1, SITE_URL="https://clinic.example").test_client() if proxied \
+        else client
+    spoofed = {"X-Forwarded-Host": "attacker.example"} if proxied else {"Host": "attacker.example"}
+    login(browser, world.therapist, headers=spoofed)  # the session cookie belongs to the host it came from
+    response = browser.post(f"/clients/{newcomer.id}/portal/invite", headers=spoofed)
+    assert response.status_code == 200
+    site = "https://clinic.example" if proxied else "http://localhost"
+    link = re.search(r'id="invite-link"[^>]*value="([^"]+)"', text_of(response)).group(1)
+    assert re.fullmatch(rf"{re.escape(site)}/invite/[A-Za-z0-9_-]+", link), link
+    [mail] = outbox_messages(outbox)
+    assert link in mail.get_content() and "attacker" not in mail.get_content()
+
+
 def test_a_record_without_an_email_cannot_be_invited(client, world, make_client):
     record = make_client(world.practice, world.therapist, first_name="Noemail", last_name="Person")
     login(client, world.therapist)

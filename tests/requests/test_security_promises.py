@@ -136,7 +136,7 @@ def test_a_session_cookie_planted_before_login_is_replaced_and_never_logged_in(a
 @pytest.fixture
 def production_app(make_app, world):
     """The app with production settings (a strong key, debug off), reached over HTTPS as behind a proxy."""
-    return make_app(ENV_NAME="production")
+    return make_app(ENV_NAME="production", SITE_URL="https://clinic.example")
 
 
 def test_production_cookies_are_secure_httponly_and_same_site_lax(production_app, world):

@@ -40,6 +40,8 @@ TEST_CONFIG = {
     "RATELIMIT_STORAGE_URI": "memory://",
     # Real scrypt, cheap parameters: the suite creates hundreds of users.
     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    # The test client's own host: links the app sends or prints (invitations, the handout's portal link) use it.
+    "SITE_URL": "http://localhost",
 }
 #: the session factory the app was built with; transactional tests swap in one bound to their connection
 APP_SESSIONS = db.session

@@ -16,6 +16,7 @@ def production_env(monkeypatch):
     monkeypatch.setenv("PRACTICE_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("SITE_URL", "https://clinic.example")
 
 
 @pytest.mark.parametrize("key", [None, "", "dev", "changeme", "short-key", "a" * 40, "0123456789" * 2])
@@ -38,6 +39,41 @@ def test_production_with_a_strong_key_sets_secure_cookies(production_env, monkey
     config = build_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("site_url", [None, "", "http://clinic.example"])
+def test_production_refuses_a_missing_or_plain_http_site_address(production_env, monkeypatch, tmp_path, site_url):
+    monkeypatch.setenv("SECRET_KEY", "kX9v2LqR7tY4pW8nZ3mB6cF1hJ5sD0gA")
+    if site_url is None:
+        monkeypatch.delenv("SITE_URL")
+    else:
+        monkeypatch.setenv("SITE_URL", site_url)
+    with pytest.raises(UnsafeConfigError, match="SITE_URL"):
+        build_config(tmp_path)
+
+
+def test_production_refuses_a_plain_http_portal_address(production_env, monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "kX9v2LqR7tY4pW8nZ3mB6cF1hJ5sD0gA")
+    monkeypatch.setenv("PORTAL_URL", "http://clinic.example/me")
+    with pytest.raises(UnsafeConfigError, match="PORTAL_URL"):
+        build_config(tmp_path)
+
+
+@pytest.mark.parametrize("site_url", ["clinic.example", "ftp://clinic.example", "https://clinic.example/practice",
+                                      "https://user:pw@clinic.example", "https://clinic.example/?next=x", "https://"])
+def test_a_site_address_that_is_not_a_bare_http_origin_is_refused_everywhere(monkeypatch, tmp_path, site_url):
+    monkeypatch.delenv("PRACTICE_ENV", raising=False)
+    monkeypatch.setenv("SITE_URL", site_url)
+    with pytest.raises(UnsafeConfigError, match="SITE_URL"):
+        build_config(tmp_path)
+
+
+def test_development_prints_links_to_the_local_site_unless_told_otherwise(monkeypatch, tmp_path):
+    for name in ("PRACTICE_ENV", "SITE_URL", "PORTAL_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert build_config(tmp_path)["SITE_URL"] == "http://127.0.0.1:5000"
+    monkeypatch.setenv("SITE_URL", "http://tablet.local:8080/")
+    assert build_config(tmp_path)["SITE_URL"] == "http://tablet.local:8080/"
 
 
 def test_development_needs_no_configuration_and_keeps_its_key(monkeypatch, tmp_path):
