@@ -107,6 +107,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Practice <no-reply@localhost>"),
+        # Seconds a whole SMTP conversation may take before the request stops waiting and says it failed.
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
     }
     config.update(overrides)
