@@ -10,7 +10,7 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from practice.config import build_config
+from practice.config import APP_NAME, build_config
 from practice.database import MAX_RECORD_ID
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -157,8 +157,9 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def require_password_change():
-        if (current_user.is_authenticated and current_user.is_password_temporary
-                and request.endpoint not in ("accounts.password", "accounts.logout", "static")):
+        # The endpoint first: a static file never loads the user, so it is served even while the database is down.
+        if (request.endpoint not in ("accounts.password", "accounts.logout", "static")
+                and current_user.is_authenticated and current_user.is_password_temporary):
             return redirect(url_for("accounts.password"))
         return None
 
@@ -189,4 +190,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        return {"app_name": "Practice", "today": date.today()}
+        return {"app_name": APP_NAME, "today": date.today()}
