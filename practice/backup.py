@@ -35,6 +35,7 @@ from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE, OUTCOME_SUCCE
 from practice.audit.operations import record_event
 from practice.database import SQLITE_BUSY_TIMEOUT_MS
 from practice.extensions import db
+from practice.outages import database_problem, outages_as_messages
 
 #: tables whose rows are only ever added: a live database may hold newer rows than its backup and still match it
 APPEND_ONLY_TABLES = ("audit_events",)
@@ -200,10 +201,16 @@ def backup_database(url: str, destination: str | Path) -> BackupResult:
             raise BackupError(f"{target} appeared while the backup ran; nothing was overwritten.")
         digest = _file_sha256(partial)
         os.replace(partial, target)
-    except BaseException:
+    except BaseException as error:
         partial.unlink(missing_ok=True)
+        if isinstance(error, OSError):  # the backup's own disk is full, say
+            raise BackupError(f"Could not write the backup {target}: {error.strerror or error}.") from error
         raise
-    _write_checksum_file(target, digest)
+    try:
+        _write_checksum_file(target, digest)
+    except OSError as error:
+        raise BackupError(f"The backup {target} was written and checked, but its checksum file could not be "
+                          f"written: {error.strerror or error}.") from error
     return BackupResult(path=target, fingerprint=fingerprint, check=check)
 
 
@@ -274,8 +281,12 @@ def _write_checksum_file(backup: Path, digest: str) -> None:
     sidecar = checksum_file(backup)
     partial = sidecar.with_name(f".{sidecar.name}.partial")
     _create_private_file(partial)
-    partial.write_text(f"{digest}  {backup.name}\n")
-    os.replace(partial, sidecar)
+    try:
+        partial.write_text(f"{digest}  {backup.name}\n")
+        os.replace(partial, sidecar)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _check_checksum_file(source: Path) -> None:
@@ -548,16 +559,27 @@ def _live_url() -> str:
     return db.engine.url.render_as_string(hide_password=False)
 
 
-def _audit(action: str, outcome: str, detail: str) -> None:
-    """Write one audit row and commit; skipped (with a note) when the database has no audit table yet."""
+def _audit(action: str, outcome: str, detail: str) -> str | None:
+    """Write one audit row and commit; return why it could not be (None once written, or with no audit table)."""
     url = db.engine.url
-    # Looking for the table must not create a SQLite file that a refused restore was meant to leave alone.
-    missing_file = url.get_backend_name() == "sqlite" and not _sqlite_path(url.render_as_string()).exists()
-    if missing_file or not inspect(db.engine).has_table("audit_events"):
-        click.echo("Note: this database has no audit table, so this was not audited.", err=True)
-        return
-    record_event(action, outcome=outcome, detail=detail, target_type="database")
-    db.session.commit()
+    try:
+        # Looking for the table must not create a SQLite file that a refused restore was meant to leave alone.
+        missing_file = url.get_backend_name() == "sqlite" and not _sqlite_path(url.render_as_string()).exists()
+        if missing_file or not inspect(db.engine).has_table("audit_events"):
+            click.echo("Note: this database has no audit table, so this was not audited.", err=True)
+            return None
+        record_event(action, outcome=outcome, detail=detail, target_type="database")
+        db.session.commit()
+    except SQLAlchemyError as error:
+        # The database's disk is full, say: that must not hide what the command itself has to report.
+        db.session.rollback()
+        return f"This could not be written to the audit log: {database_problem(error)}."
+    return None
+
+
+def _fail(message: str, not_audited: str | None) -> click.ClickException:
+    """The command's error: what went wrong first, then (if so) that the failure could not be audited either."""
+    return click.ClickException("\n".join(filter(None, [message, not_audited])))
 
 
 def _release_connections() -> None:
@@ -576,6 +598,7 @@ def _echo_fingerprint(fingerprint: Fingerprint) -> None:
 @click.option("--output", type=click.Path(path_type=Path),
               help="A file name, or a folder for practice-<UTC time>.<ext> (default: the instance's backups/).")
 @with_appcontext
+@outages_as_messages
 def backup_command(output: Path | None):
     """Back up the database (safe while the app runs); the file is readable by its owner only."""
     if output is None:
@@ -584,18 +607,20 @@ def backup_command(output: Path | None):
     try:
         result = backup_database(_live_url(), output)
     except BackupError as error:
-        _audit("backup.create", OUTCOME_FAILURE, str(error))
-        raise click.ClickException(str(error)) from error
-    _audit("backup.create", OUTCOME_SUCCESS, f"{result.path.name}: {summary(result.fingerprint)}")
+        raise _fail(str(error), _audit("backup.create", OUTCOME_FAILURE, str(error))) from error
+    not_audited = _audit("backup.create", OUTCOME_SUCCESS, f"{result.path.name}: {summary(result.fingerprint)}")
     click.echo(f"Backup written to {result.path} (mode 0600), its SHA-256 to {checksum_file(result.path).name}.")
     click.echo(f"Checked: {result.check}.")
     _echo_fingerprint(result.fingerprint)
+    if not_audited:
+        raise _fail("The backup is complete, but it is not in the audit log.", not_audited)
 
 
 @click.command("restore")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 @with_appcontext
+@outages_as_messages
 def restore_command(source: Path, force: bool):
     """Replace the database with a backup; refuses a database that holds data unless --force."""
     url = _live_url()
@@ -604,11 +629,10 @@ def restore_command(source: Path, force: bool):
         fingerprint = restore_database(source, url, force=force)
     except BackupError as error:
         _release_connections()
-        _audit("backup.restore", OUTCOME_DENIED if isinstance(error, DatabaseNotEmptyError) else OUTCOME_FAILURE,
-               f"{source.name}: {error}")
-        raise click.ClickException(str(error)) from error
+        outcome = OUTCOME_DENIED if isinstance(error, DatabaseNotEmptyError) else OUTCOME_FAILURE
+        raise _fail(str(error), _audit("backup.restore", outcome, f"{source.name}: {error}")) from error
     _release_connections()
-    _audit("backup.restore", OUTCOME_SUCCESS, f"{source.name}: {summary(fingerprint)}")
+    not_audited = _audit("backup.restore", OUTCOME_SUCCESS, f"{source.name}: {summary(fingerprint)}")
     if checksum_file(source).is_file():
         click.echo(f"Restored {source} (it matched {checksum_file(source).name}).")
     else:
@@ -616,21 +640,25 @@ def restore_command(source: Path, force: bool):
                    "structure was checked.")
     _echo_fingerprint(fingerprint)
     click.echo("If the backup comes from an older version of the app, run `flask db upgrade` now.")
+    if not_audited:
+        raise _fail("The restore is complete, but it is not in the audit log.", not_audited)
 
 
 @click.command("verify-backup")
 @click.argument("source", type=click.Path(path_type=Path))
 @with_appcontext
+@outages_as_messages
 def verify_backup_command(source: Path):
     """Compare a backup's row counts and checksums with the live database's."""
     try:
         differences = verify_backup(source, _live_url())
     except BackupError as error:
-        _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {error}")
-        raise click.ClickException(str(error)) from error
+        raise _fail(str(error), _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {error}")) from error
     if differences:
-        _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {len(differences)} tables differ")
-        raise click.ClickException("The backup differs from the database:\n  " + "\n  ".join(differences))
-    _audit("backup.verify", OUTCOME_SUCCESS, f"{source.name}: matches")
+        not_audited = _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {len(differences)} tables differ")
+        raise _fail("The backup differs from the database:\n  " + "\n  ".join(differences), not_audited)
+    not_audited = _audit("backup.verify", OUTCOME_SUCCESS, f"{source.name}: matches")
     click.echo(f"{source} matches the database (row counts and checksums of every table; audit rows written "
                "since the backup are not compared).")
+    if not_audited:
+        raise _fail("The check is complete, but it is not in the audit log.", not_audited)

@@ -113,6 +113,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Practice <no-reply@localhost>"),
+        # The owner is warned on the dashboard when the disk holding the data has less than this many MB free.
+        "DISK_WARNING_MB": _int("DISK_WARNING_MB", 1000),
         # Seconds a whole SMTP conversation may take before the request stops waiting and says it failed.
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),

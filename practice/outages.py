@@ -1,12 +1,19 @@
-"""When the database cannot answer or cannot save: which outage an error is.
+"""When the database cannot answer or cannot save: which outage an error is, and how much disk space is left.
 
-The error pages (`practice.errors`) turn an outage into the app's own 503 page, drawn without the database.
+The error pages (`practice.errors`) turn an outage into the app's own 503 page, drawn without the database; the
+commands turn it into a clear message; the owner's dashboard shows the free space before it runs out.
 """
 from __future__ import annotations
 
+import functools
+import shutil
 import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 #: the database cannot be reached, or did not answer in time
@@ -56,6 +63,22 @@ def database_problem(error: BaseException) -> str:
     return detail
 
 
+def outages_as_messages(command):
+    """Decorate a command so that a database outage ends it with a clear message and exit status 1, not a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SQLAlchemyError as error:
+            if outage_of(error) is None:
+                raise  # a bug: its traceback helps
+            raise click.ClickException(f"Stopped: {database_problem(error)}. What it had not yet saved is not "
+                                       "saved; run it again once the database is back.") from error
+
+    return run
+
+
 def _sqlite_outage(error: sqlite3.Error) -> str | None:
     code = getattr(error, "sqlite_errorcode", None)
     if (code is not None and code & 0xFF == _SQLITE_FULL) or _SQLITE_FULL_MESSAGE in str(error):
@@ -85,3 +108,50 @@ def _postgres_outage(error: BaseException) -> str | None:
     if state is None or state[:2] in _POSTGRES_UNAVAILABLE_CLASSES:
         return UNREACHABLE
     return None
+
+
+@dataclass(frozen=True)
+class DiskSpace:
+    """The free space of the disk that holds the data, and whether it is below the warning threshold."""
+
+    folder: Path
+    free_bytes: int
+    total_bytes: int
+    warning_bytes: int
+
+    @property
+    def is_low(self) -> bool:
+        """True when less than the warning threshold is left."""
+        return self.free_bytes < self.warning_bytes
+
+    @property
+    def free_text(self) -> str:
+        """The free space in words a person reads at a glance: "12.3 GB"."""
+        return human_size(self.free_bytes)
+
+    @property
+    def warning_text(self) -> str:
+        """The warning threshold in the same words."""
+        return human_size(self.warning_bytes)
+
+
+def data_folder(database_url: str, instance_path: str) -> Path:
+    """The folder whose disk fills as the practice writes: SQLite's file's folder, else the instance folder."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    return Path(instance_path)
+
+
+def disk_space(folder: Path, warning_bytes: int) -> DiskSpace:
+    """How much room the disk holding `folder` has left (shutil.disk_usage: what an unprivileged user may use)."""
+    usage = shutil.disk_usage(folder)
+    return DiskSpace(folder=folder, free_bytes=usage.free, total_bytes=usage.total, warning_bytes=warning_bytes)
+
+
+def human_size(size: int) -> str:
+    """`size` bytes as "512 MB" or "12.3 GB"."""
+    megabytes = size / 1_000_000
+    if megabytes < 1000:
+        return f"{megabytes:.0f} MB"
+    return f"{megabytes / 1000:.1f} GB"

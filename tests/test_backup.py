@@ -35,6 +35,7 @@ from practice.intake.operations import record_action
 from practice.plans.models import PlanVersion
 from practice.portal.operations import assign, create_invitation
 from tests.support.databases import BACKENDS, TEST_CONFIG
+from tests.support.faults import disk_full
 from tests.support.helpers import audit_events
 from tests.support.postgres import database_name
 
@@ -385,6 +386,34 @@ def test_a_damaged_backup_is_refused_by_the_restore_command(databases, tmp_path)
         result = app.test_cli_runner().invoke(args=["restore", str(damaged), "--force"])
     assert result.exit_code == 1 and "truncated or corrupted" in result.output
     assert database_fingerprint(live)["clients"] == before["clients"]
+
+
+def test_a_backup_on_a_full_disk_says_why_first_and_then_that_it_could_not_be_audited(sqlite_template, tmp_path,
+                                                                                     monkeypatch):
+    """The copy fills the disk, and the database's own disk is full too: both said, the real cause first."""
+    live = tmp_path / "live.sqlite3"
+    with closing(sqlite3.connect(sqlite_template)) as source, closing(sqlite3.connect(live)) as copy:
+        source.backup(copy)
+    open_sqlite = backup._open_sqlite
+
+    def open_on_a_full_disk(path, *, read_only=False):
+        connection = open_sqlite(path, read_only=read_only)
+        if not read_only:
+            connection.execute("PRAGMA max_page_count = 1")  # the copy gets SQLite's real "disk is full"
+        return connection
+
+    monkeypatch.setattr(backup, "_open_sqlite", open_on_a_full_disk)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    with app_on(f"sqlite:///{live}") as app, disk_full(db.engine):
+        result = app.test_cli_runner().invoke(args=["backup", "--output", str(folder)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    first, second = result.output.strip().splitlines()[-2:]
+    assert first.startswith("Error: Could not copy") and first.endswith("database or disk is full")
+    assert second == ("This could not be written to the audit log: the database's disk is full (database or disk "
+                      "is full).")
+    assert "Traceback" not in result.output
+    assert list(folder.iterdir()) == []  # no partial file left behind
 
 
 # --- SQLite: a consistent copy while the app writes ----------------------------------------------------------
