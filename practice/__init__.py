@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
         from practice.database import configure_sqlite
 
         with app.app_context():
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

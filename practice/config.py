@@ -66,6 +66,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # PostgreSQL down or frozen: a request gives up after these many seconds with the 503 page, well before
         # gunicorn's 30 s worker timeout, instead of hanging until the worker is killed.
         "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 5),
+        # SQLite's durability: FULL keeps every acknowledged save through a power cut (health records); NORMAL is
+        # faster and may lose the last saves (bench/bench_sqlite_sync.py measures the difference).
+        "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper(),
         "DATABASE_STATEMENT_TIMEOUT": _int("DATABASE_STATEMENT_TIMEOUT", 20),
         # Uploads do not exist yet; forms are small. Anything larger is refused with 413.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 512 * 1024),

@@ -12,6 +12,8 @@ from sqlalchemy.types import TypeDecorator
 from practice.unit_of_work import READ, WRITE, transaction_mode
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: the values SQLITE_SYNCHRONOUS may take (SQLite's own names, the only text put into that PRAGMA)
+SQLITE_SYNCHRONOUS_MODES = ("FULL", "NORMAL", "EXTRA")
 #: the largest id an INTEGER primary key holds on every backend (PostgreSQL's int4)
 MAX_RECORD_ID = 2**31 - 1
 #: statements that write (a savepoint too: the handout cache opens one to insert); a read snapshot locks first
@@ -70,8 +72,14 @@ def lock_latest(record) -> None:
         session.refresh(record)  # our copy is out of date: show what is saved now
 
 
-def configure_sqlite(engine: Engine) -> None:
-    """Turn on WAL, a busy timeout and foreign keys; a request holds the write lock only while it writes."""
+def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
+    """Turn on WAL, a busy timeout and foreign keys; a request holds the write lock only while it writes.
+
+    `synchronous` is SQLite's durability setting: FULL syncs the WAL at every commit, so a saved record survives
+    a power cut; NORMAL syncs only at checkpoints, so the last commits may roll back (bench/bench_sqlite_sync.py).
+    """
+    if synchronous not in SQLITE_SYNCHRONOUS_MODES:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS_MODES)}, not {synchronous!r}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -81,7 +89,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
