@@ -15,6 +15,8 @@ from practice.database import MAX_RECORD_ID
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: seconds past statement_timeout without an answer after which PostgreSQL is taken for frozen
+FROZEN_AFTER_SECONDS = 5
 
 # Sent with every page: no inline script, nothing from other sites, never framed.
 CONTENT_SECURITY_POLICY = {
@@ -69,6 +71,13 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             configure_sqlite(db.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from practice.database import FrozenServerWatchdog
+
+        with app.app_context():
+            # The server cancels a statement at statement_timeout; no answer a little after that means it is frozen.
+            FrozenServerWatchdog(statement_seconds=app.config["DATABASE_STATEMENT_TIMEOUT"] + FROZEN_AFTER_SECONDS,
+                                 ping_seconds=app.config["DATABASE_CONNECT_TIMEOUT"]).install(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -8,8 +8,12 @@ and the anonymous login page need no database and are still served.
 from __future__ import annotations
 
 import html
+import os
+import signal
+import subprocess
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
@@ -116,6 +120,62 @@ def test_a_frozen_postgresql_is_given_up_within_the_connect_timeout():
         _assert_still_served_without_the_database(app)
         with app.app_context():
             db.engine.dispose()
+
+
+@contextmanager
+def _frozen(cluster):
+    """Stop every process of the cluster (SIGSTOP), as a paused container or VM is: the kernel still answers TCP."""
+    postmaster = (cluster.data / "postmaster.pid").read_text().split()[0]
+    children = subprocess.run(["pgrep", "-P", postmaster], capture_output=True, text=True).stdout.split()
+    processes = [int(pid) for pid in [postmaster, *children]]
+    for pid in processes:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in processes:
+            os.kill(pid, signal.SIGCONT)
+
+
+def test_a_postgresql_frozen_under_open_connections_is_given_up_within_seconds(own_postgresql):
+    """The pool's connections to a frozen server wait for an answer that never comes: the watchdog ends them."""
+    cluster, app, therapist_email, _ = own_postgresql
+    browser = app.test_client()
+    login(browser, therapist_email)
+    assert browser.get("/").status_code == 200  # the pool now holds an open connection
+
+    with _frozen(cluster):
+        answers: list = []
+        request = threading.Thread(target=lambda: answers.append(browser.get("/clients/")))
+        started = time.monotonic()
+        request.start()
+        request.join(HUNG)
+        elapsed = time.monotonic() - started
+        assert not request.is_alive(), "the request still waits on the frozen server"
+    _assert_right_back(answers[0])
+    # The pool's ping gets the connect timeout, then a new connection gets it again.
+    assert elapsed < 4 * CONNECT_TIMEOUT, f"the page took {elapsed:.1f} s"
+
+
+def test_a_statement_past_the_statement_timeout_is_ended_by_the_server_and_answered_503(own_postgresql):
+    """A statement (or a wait for a lock) that runs on is cancelled by PostgreSQL itself, and the page says so."""
+    cluster, _, therapist_email, _ = own_postgresql
+    app = build_app(cluster.url("practice_outage"), PROPAGATE_EXCEPTIONS=False, DATABASE_STATEMENT_TIMEOUT=1)
+
+    @app.get("/slow-report")
+    def slow_report():
+        db.session.execute(db.text("SELECT pg_sleep(30)"))
+        return "finished"
+
+    browser = app.test_client()
+    login(browser, therapist_email)
+    started = time.monotonic()
+    response = browser.get("/slow-report")
+    elapsed = time.monotonic() - started
+    _assert_right_back(response)
+    assert elapsed < 10, f"the statement ran {elapsed:.1f} s past a 1 s statement_timeout"
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_a_postgresql_nobody_listens_on_gives_the_503_page_to_anonymous_logins_too():
