@@ -64,6 +64,17 @@ def _assert_still_served_without_the_database(app) -> None:
     assert anonymous.get("/login").status_code == 200
 
 
+def _get_unless_it_hangs(browser, path: str):
+    """GET `path` from a thread, waiting at most HUNG seconds: the response and how long it took."""
+    answers: list = []
+    request = threading.Thread(target=lambda: answers.append(browser.get(path)), daemon=True)
+    started = time.monotonic()
+    request.start()
+    request.join(HUNG)
+    assert not request.is_alive(), "the request still waits on the frozen server"
+    return answers[0], time.monotonic() - started
+
+
 @pytest.fixture
 def own_postgresql():
     """A PostgreSQL cluster of this test's own, migrated, with a practice and a therapist: it may be stopped."""
@@ -106,16 +117,9 @@ def test_postgresql_stopped_under_a_logged_in_user_gives_the_503_page(own_postgr
 def test_a_frozen_postgresql_is_given_up_within_the_connect_timeout():
     with SilentServer() as frozen:
         app = _outage_app(f"postgresql+psycopg://practice@127.0.0.1:{frozen.port}/practice")
-        browser = _logged_in_without_the_database(app)
-        answers: list = []
-        request = threading.Thread(target=lambda: answers.append(browser.get("/")))
-        started = time.monotonic()
-        request.start()
-        request.join(HUNG)
-        elapsed = time.monotonic() - started
         # Without a connect timeout the request waits for ever (gunicorn kills the worker after 30 s).
-        assert not request.is_alive(), "the request still waits on the frozen server"
-        _assert_right_back(answers[0])
+        response, elapsed = _get_unless_it_hangs(_logged_in_without_the_database(app), "/")
+        _assert_right_back(response)
         assert elapsed < 3 * CONNECT_TIMEOUT, f"the page took {elapsed:.1f} s"
         _assert_still_served_without_the_database(app)
         with app.app_context():
@@ -145,14 +149,8 @@ def test_a_postgresql_frozen_under_open_connections_is_given_up_within_seconds(o
     assert browser.get("/").status_code == 200  # the pool now holds an open connection
 
     with _frozen(cluster):
-        answers: list = []
-        request = threading.Thread(target=lambda: answers.append(browser.get("/clients/")))
-        started = time.monotonic()
-        request.start()
-        request.join(HUNG)
-        elapsed = time.monotonic() - started
-        assert not request.is_alive(), "the request still waits on the frozen server"
-    _assert_right_back(answers[0])
+        response, elapsed = _get_unless_it_hangs(browser, "/clients/")
+    _assert_right_back(response)
     # The pool's ping gets the connect timeout, then a new connection gets it again.
     assert elapsed < 4 * CONNECT_TIMEOUT, f"the page took {elapsed:.1f} s"
 
