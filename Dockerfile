@@ -14,4 +14,6 @@ RUN pip install --no-cache-dir -e .
 USER practice
 ENV PRACTICE_ENV=production FLASK_APP=practice
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --logger-class practice.gunicorn_logging.RedactingLogger practice.wsgi:app"]
+# `exec`: gunicorn's master becomes the container's PID 1 (Debian's sh would otherwise stay PID 1 and ignore
+# `docker stop`'s SIGTERM); when the master ends, the container ends and its workers with it.
+CMD ["sh", "-c", "exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --logger-class practice.gunicorn_logging.RedactingLogger practice.wsgi:app"]

@@ -112,6 +112,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The app's statement_timeout (practice.config) is for requests; building an index may take longer.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # a session setting; Alembic then begins its own transaction
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -10,11 +10,13 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from practice.config import build_config
+from practice.config import APP_NAME, build_config
 from practice.parse import MAX_RECORD_ID, parse_record_id
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: seconds past statement_timeout without an answer after which PostgreSQL is taken for frozen
+FROZEN_AFTER_SECONDS = 5
 
 # Sent with every page: no inline script, nothing from other sites, never framed.
 CONTENT_SECURITY_POLICY = {
@@ -68,7 +70,14 @@ def register_extensions(app: Flask) -> None:
         from practice.database import configure_sqlite
 
         with app.app_context():
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from practice.database import FrozenServerWatchdog
+
+        with app.app_context():
+            # The server cancels a statement at statement_timeout; no answer a little after that means it is frozen.
+            FrozenServerWatchdog(statement_seconds=app.config["DATABASE_STATEMENT_TIMEOUT"] + FROZEN_AFTER_SECONDS,
+                                 ping_seconds=app.config["DATABASE_CONNECT_TIMEOUT"]).install(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -158,8 +167,9 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def require_password_change():
-        if (current_user.is_authenticated and current_user.is_password_temporary
-                and request.endpoint not in ("accounts.password", "accounts.logout", "static")):
+        # The endpoint first: a static file never loads the user, so it is served even while the database is down.
+        if (request.endpoint not in ("accounts.password", "accounts.logout", "static")
+                and current_user.is_authenticated and current_user.is_password_temporary):
             return redirect(url_for("accounts.password"))
         return None
 
@@ -190,4 +200,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        return {"app_name": "Practice", "today": date.today()}
+        return {"app_name": APP_NAME, "today": date.today()}

@@ -2,7 +2,8 @@
 
 SQLite is copied with its online backup API, PostgreSQL with pg_dump and pg_restore. A fingerprint is, per
 table, the row count and a SHA-256 of the rows in primary-key order with their values normalised, so a backup,
-the database it came from and a database restored from it can be compared table by table.
+the database it came from and a database restored from it can be compared table by table. A SQLite backup
+carries its own fingerprint inside the file, so that a copy without its .sha256 still proves itself whole.
 
 The operations print nothing and never touch Flask; the `backup`, `restore` and `verify-backup` commands at the
 bottom wrap them, write the audit rows and commit.
@@ -35,11 +36,14 @@ from practice.audit.models import OUTCOME_DENIED, OUTCOME_FAILURE, OUTCOME_SUCCE
 from practice.audit.operations import record_event
 from practice.database import SQLITE_BUSY_TIMEOUT_MS
 from practice.extensions import db
+from practice.outages import database_problem, outages_as_messages
 
 #: tables whose rows are only ever added: a live database may hold newer rows than its backup and still match it
 APPEND_ONLY_TABLES = ("audit_events",)
 #: the table every practice database has (Alembic's), so a backup can be told from any other SQLite file
 SCHEMA_VERSION_TABLE = "alembic_version"
+#: written into a SQLite backup after the copy: each table's fingerprint, so that a lone file proves itself whole
+CARRIED_FINGERPRINTS_TABLE = "backup_fingerprints"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 SUFFIXES = {"sqlite": "sqlite3", "postgresql": "pgdump"}
@@ -102,7 +106,8 @@ def database_fingerprint(source: str | Engine, *, up_to_ids: dict[str, int | Non
 
 def _fingerprint(connection: Connection, up_to_ids: dict[str, int | None]) -> Fingerprint:
     metadata = MetaData()
-    metadata.reflect(connection)
+    # A backup's own fingerprints describe the other tables; they are never part of what they describe.
+    metadata.reflect(connection, only=lambda name, _: name != CARRIED_FINGERPRINTS_TABLE)
     return {table.name: _table_fingerprint(connection, table, up_to_ids)
             for table in sorted(metadata.tables.values(), key=lambda table: table.name)}
 
@@ -200,10 +205,16 @@ def backup_database(url: str, destination: str | Path) -> BackupResult:
             raise BackupError(f"{target} appeared while the backup ran; nothing was overwritten.")
         digest = _file_sha256(partial)
         os.replace(partial, target)
-    except BaseException:
+    except BaseException as error:
         partial.unlink(missing_ok=True)
+        if isinstance(error, OSError):  # the backup's own disk is full, say
+            raise BackupError(f"Could not write the backup {target}: {error.strerror or error}.") from error
         raise
-    _write_checksum_file(target, digest)
+    try:
+        _write_checksum_file(target, digest)
+    except OSError as error:
+        raise BackupError(f"The backup {target} was written and checked, but its checksum file could not be "
+                          f"written: {error.strerror or error}.") from error
     return BackupResult(path=target, fingerprint=fingerprint, check=check)
 
 
@@ -240,14 +251,17 @@ def verify_backup(source: str | Path, url: str) -> list[str]:
 def backup_file_fingerprint(source: str | Path, url: str) -> Fingerprint:
     """The fingerprint of what a backup file holds (PostgreSQL: restored into a scratch database, then dropped)."""
     backend, source = _backend(url), Path(source)
-    check_backup_file(source, backend)
+    checked = check_backup_file(source, backend)
     if backend == "sqlite":
-        return database_fingerprint(f"sqlite:///{source}")
+        return checked or database_fingerprint(f"sqlite:///{source}")
     return _postgres_backup_fingerprint(source, url)
 
 
-def check_backup_file(source: Path, backend: str) -> None:
-    """Refuse a missing, foreign, truncated or corrupted backup with a message that says which."""
+def check_backup_file(source: Path, backend: str) -> Fingerprint | None:
+    """Refuse a missing, foreign, truncated or corrupted backup with a message that says which.
+
+    Returns the fingerprint it read to check a SQLite backup's rows (None when it had no cause to read them).
+    """
     if not source.is_file():
         raise BackupError(f"{source}: no such backup file.")
     _check_checksum_file(source)
@@ -260,9 +274,9 @@ def check_backup_file(source: Path, backend: str) -> None:
     if kind != backend:
         raise BackupError(f"{source} is a {_label(kind)} backup but the database is {_label(backend)}.")
     if backend == "sqlite":
-        _check_sqlite_file(source)
-    else:
-        _check_postgres_file(source)
+        return _check_sqlite_file(source)
+    _check_postgres_file(source)
+    return None
 
 
 def checksum_file(backup: Path) -> Path:
@@ -274,8 +288,12 @@ def _write_checksum_file(backup: Path, digest: str) -> None:
     sidecar = checksum_file(backup)
     partial = sidecar.with_name(f".{sidecar.name}.partial")
     _create_private_file(partial)
-    partial.write_text(f"{digest}  {backup.name}\n")
-    os.replace(partial, sidecar)
+    try:
+        partial.write_text(f"{digest}  {backup.name}\n")
+        os.replace(partial, sidecar)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _check_checksum_file(source: Path) -> None:
@@ -334,8 +352,36 @@ def _backup_sqlite(database: Path, partial: Path) -> Fingerprint:
             copy.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.Error as error:
             raise BackupError(f"Could not copy {database}: {error}") from error
-    _check_sqlite_file(partial)
-    return database_fingerprint(f"sqlite:///{partial}")
+    fingerprint = database_fingerprint(f"sqlite:///{partial}")
+    _write_carried_fingerprints(partial, fingerprint)
+    _check_sqlite_file(partial)  # reads every row again and compares it with what the file now carries
+    return fingerprint
+
+
+def _write_carried_fingerprints(path: Path, fingerprint: Fingerprint) -> None:
+    # SQLite's integrity check sees a broken structure, not a changed byte inside a row; the .sha256 beside the
+    # file does, but it may not travel with it. These rows travel inside the file.
+    rows = [(name, table.rows, table.checksum, table.last_id) for name, table in fingerprint.items()]
+    with closing(_open_sqlite(path)) as copy:
+        try:
+            copy.execute("BEGIN")
+            copy.execute(f"CREATE TABLE {CARRIED_FINGERPRINTS_TABLE} (table_name TEXT PRIMARY KEY, "
+                         "row_count INTEGER NOT NULL, checksum TEXT NOT NULL, last_id INTEGER)")
+            copy.executemany(f"INSERT INTO {CARRIED_FINGERPRINTS_TABLE} VALUES (?, ?, ?, ?)", rows)
+            copy.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise BackupError(f"Could not write the fingerprints into {path}: {error}") from error
+
+
+def carried_fingerprint(path: Path) -> Fingerprint | None:
+    """The fingerprint a SQLite backup carries inside itself (None for one made before backups carried it)."""
+    with closing(_open_sqlite(path, read_only=True)) as backup:
+        if not backup.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              (CARRIED_FINGERPRINTS_TABLE,)).fetchone():
+            return None
+        rows = backup.execute(f"SELECT table_name, row_count, checksum, last_id FROM {CARRIED_FINGERPRINTS_TABLE}")
+        return {name: TableFingerprint(rows=count, checksum=checksum, last_id=last_id)
+                for name, count, checksum, last_id in rows}
 
 
 def _restore_sqlite(source: Path, database: Path) -> None:
@@ -347,6 +393,7 @@ def _restore_sqlite(source: Path, database: Path) -> None:
     with closing(_open_sqlite(source, read_only=True)) as backup, closing(_open_sqlite(database)) as live:
         try:
             backup.backup(live)
+            live.execute(f"DROP TABLE IF EXISTS {CARRIED_FINGERPRINTS_TABLE}")  # they describe the file, not the app
             live.execute("PRAGMA journal_mode=WAL")
             result = live.execute("PRAGMA integrity_check").fetchone()[0]
         except sqlite3.Error as error:
@@ -355,11 +402,13 @@ def _restore_sqlite(source: Path, database: Path) -> None:
         raise BackupError(f"The restored database failed its integrity check: {result}")
 
 
-def _check_sqlite_file(path: Path) -> None:
+def _check_sqlite_file(path: Path) -> Fingerprint | None:
+    """Check the file's structure, then its rows against the fingerprints it carries; return the rows' fingerprint."""
     try:
         with closing(_open_sqlite(path, read_only=True)) as connection:
             problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        carried = carried_fingerprint(path) if problems == ["ok"] else None
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{path} is not a readable SQLite backup ({error}); it may be truncated or "
                           "corrupted.") from error
@@ -368,6 +417,14 @@ def _check_sqlite_file(path: Path) -> None:
                           "truncated or corrupted.")
     if SCHEMA_VERSION_TABLE not in tables:
         raise BackupError(f"{path} is a SQLite file but not a practice database (it has no {SCHEMA_VERSION_TABLE}).")
+    if carried is None:
+        return None  # made before backups carried their fingerprints: the structure is all that can be checked
+    found = database_fingerprint(f"sqlite:///{path}")
+    differences = compare_fingerprints(carried, found)
+    if differences:
+        raise BackupError(f"{path} does not match the fingerprints it carries ({differences[0]}): it was changed "
+                          "or damaged after the backup was made (truncated or corrupted).")
+    return found
 
 
 def _open_sqlite(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
@@ -548,16 +605,27 @@ def _live_url() -> str:
     return db.engine.url.render_as_string(hide_password=False)
 
 
-def _audit(action: str, outcome: str, detail: str) -> None:
-    """Write one audit row and commit; skipped (with a note) when the database has no audit table yet."""
+def _audit(action: str, outcome: str, detail: str) -> str | None:
+    """Write one audit row and commit; return why it could not be (None once written, or with no audit table)."""
     url = db.engine.url
-    # Looking for the table must not create a SQLite file that a refused restore was meant to leave alone.
-    missing_file = url.get_backend_name() == "sqlite" and not _sqlite_path(url.render_as_string()).exists()
-    if missing_file or not inspect(db.engine).has_table("audit_events"):
-        click.echo("Note: this database has no audit table, so this was not audited.", err=True)
-        return
-    record_event(action, outcome=outcome, detail=detail, target_type="database")
-    db.session.commit()
+    try:
+        # Looking for the table must not create a SQLite file that a refused restore was meant to leave alone.
+        missing_file = url.get_backend_name() == "sqlite" and not _sqlite_path(url.render_as_string()).exists()
+        if missing_file or not inspect(db.engine).has_table("audit_events"):
+            click.echo("Note: this database has no audit table, so this was not audited.", err=True)
+            return None
+        record_event(action, outcome=outcome, detail=detail, target_type="database")
+        db.session.commit()
+    except SQLAlchemyError as error:
+        # The database's disk is full, say: that must not hide what the command itself has to report.
+        db.session.rollback()
+        return f"This could not be written to the audit log: {database_problem(error)}."
+    return None
+
+
+def _fail(message: str, not_audited: str | None) -> click.ClickException:
+    """The command's error: what went wrong first, then (if so) that the failure could not be audited either."""
+    return click.ClickException("\n".join(filter(None, [message, not_audited])))
 
 
 def _release_connections() -> None:
@@ -576,6 +644,7 @@ def _echo_fingerprint(fingerprint: Fingerprint) -> None:
 @click.option("--output", type=click.Path(path_type=Path),
               help="A file name, or a folder for practice-<UTC time>.<ext> (default: the instance's backups/).")
 @with_appcontext
+@outages_as_messages
 def backup_command(output: Path | None):
     """Back up the database (safe while the app runs); the file is readable by its owner only."""
     if output is None:
@@ -584,18 +653,20 @@ def backup_command(output: Path | None):
     try:
         result = backup_database(_live_url(), output)
     except BackupError as error:
-        _audit("backup.create", OUTCOME_FAILURE, str(error))
-        raise click.ClickException(str(error)) from error
-    _audit("backup.create", OUTCOME_SUCCESS, f"{result.path.name}: {summary(result.fingerprint)}")
+        raise _fail(str(error), _audit("backup.create", OUTCOME_FAILURE, str(error))) from error
+    not_audited = _audit("backup.create", OUTCOME_SUCCESS, f"{result.path.name}: {summary(result.fingerprint)}")
     click.echo(f"Backup written to {result.path} (mode 0600), its SHA-256 to {checksum_file(result.path).name}.")
     click.echo(f"Checked: {result.check}.")
     _echo_fingerprint(result.fingerprint)
+    if not_audited:
+        raise _fail("The backup is complete, but it is not in the audit log.", not_audited)
 
 
 @click.command("restore")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 @with_appcontext
+@outages_as_messages
 def restore_command(source: Path, force: bool):
     """Replace the database with a backup; refuses a database that holds data unless --force."""
     url = _live_url()
@@ -604,33 +675,44 @@ def restore_command(source: Path, force: bool):
         fingerprint = restore_database(source, url, force=force)
     except BackupError as error:
         _release_connections()
-        _audit("backup.restore", OUTCOME_DENIED if isinstance(error, DatabaseNotEmptyError) else OUTCOME_FAILURE,
-               f"{source.name}: {error}")
-        raise click.ClickException(str(error)) from error
+        outcome = OUTCOME_DENIED if isinstance(error, DatabaseNotEmptyError) else OUTCOME_FAILURE
+        raise _fail(str(error), _audit("backup.restore", outcome, f"{source.name}: {error}")) from error
     _release_connections()
-    _audit("backup.restore", OUTCOME_SUCCESS, f"{source.name}: {summary(fingerprint)}")
-    if checksum_file(source).is_file():
-        click.echo(f"Restored {source} (it matched {checksum_file(source).name}).")
-    else:
-        click.echo(f"Restored {source}. There was no {checksum_file(source).name} beside it, so only its "
-                   "structure was checked.")
+    not_audited = _audit("backup.restore", OUTCOME_SUCCESS, f"{source.name}: {summary(fingerprint)}")
+    click.echo(f"Restored {source} ({_how_it_was_checked(source)}).")
     _echo_fingerprint(fingerprint)
     click.echo("If the backup comes from an older version of the app, run `flask db upgrade` now.")
+    if not_audited:
+        raise _fail("The restore is complete, but it is not in the audit log.", not_audited)
+
+
+def _how_it_was_checked(source: Path) -> str:
+    checks = [f"it matched {checksum_file(source).name}"] if checksum_file(source).is_file() else []
+    with source.open("rb") as file:
+        is_sqlite = file.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    if is_sqlite and carried_fingerprint(source) is not None:
+        checks.append("every table matched the fingerprints it carries")
+    elif not checks:
+        checks.append(f"there was no {checksum_file(source).name} beside it and it carries no fingerprints (made "
+                      "by an older version), so only its structure was checked")
+    return "; ".join(checks)
 
 
 @click.command("verify-backup")
 @click.argument("source", type=click.Path(path_type=Path))
 @with_appcontext
+@outages_as_messages
 def verify_backup_command(source: Path):
     """Compare a backup's row counts and checksums with the live database's."""
     try:
         differences = verify_backup(source, _live_url())
     except BackupError as error:
-        _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {error}")
-        raise click.ClickException(str(error)) from error
+        raise _fail(str(error), _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {error}")) from error
     if differences:
-        _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {len(differences)} tables differ")
-        raise click.ClickException("The backup differs from the database:\n  " + "\n  ".join(differences))
-    _audit("backup.verify", OUTCOME_SUCCESS, f"{source.name}: matches")
+        not_audited = _audit("backup.verify", OUTCOME_FAILURE, f"{source.name}: {len(differences)} tables differ")
+        raise _fail("The backup differs from the database:\n  " + "\n  ".join(differences), not_audited)
+    not_audited = _audit("backup.verify", OUTCOME_SUCCESS, f"{source.name}: matches")
     click.echo(f"{source} matches the database (row counts and checksums of every table; audit rows written "
                "since the backup are not compared).")
+    if not_audited:
+        raise _fail("The check is complete, but it is not in the audit log.", not_audited)

@@ -12,6 +12,7 @@ from practice.accounts.operations import AccountError, add_therapist, create_pra
 from practice.backup import backup_command, restore_command, verify_backup_command
 from practice.clients.operations import create_client
 from practice.extensions import db
+from practice.outages import outages_as_messages
 from practice.generate import generate_data_command
 from practice.library.operations import seed_library
 from practice.portal.demo import DEMO_CLIENT_PASSWORD, seed_demo_portal
@@ -65,6 +66,7 @@ def _fail(error: AccountError):
 @click.option("--owner-name", required=True)
 @click.option("--owner-email", required=True)
 @click.password_option("--owner-password", help="Asked for when not given.")
+@outages_as_messages
 def create_practice_command(name, owner_name, owner_email, owner_password):
     """Create a practice and its owner."""
     try:
@@ -81,6 +83,7 @@ def create_practice_command(name, owner_name, owner_email, owner_password):
 @click.option("--name", required=True)
 @click.option("--email", required=True)
 @click.password_option("--temporary-password", help="They must change it at first login.")
+@outages_as_messages
 def add_therapist_command(practice_id, name, email, temporary_password):
     """Add a therapist to a practice, with a temporary password."""
     practice = db.session.get(Practice, practice_id)
@@ -95,6 +98,7 @@ def add_therapist_command(practice_id, name, email, temporary_password):
 
 
 @click.command("seed-library")
+@outages_as_messages
 def seed_library_command():
     """Add or refresh the shared technique library (safe to run again; practice copies are untouched)."""
     added = seed_library()
@@ -103,6 +107,7 @@ def seed_library_command():
 
 
 @click.command("seed-demo")
+@outages_as_messages
 def seed_demo_command():
     """Create the demo practice (an owner, two therapists, a dozen clients) and print the logins."""
     if not users_with_email(DEMO_LOGINS[0][1]):

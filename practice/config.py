@@ -11,9 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import URL, make_url
+
 from practice.parse import parse_int
 from practice.rate_limits import file_store_uri
 
+#: the app's name, shown in every page title
+APP_NAME = "Practice"
 # Secrets that appear in tutorials and .env examples; a production key must be none of these.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
@@ -72,8 +76,13 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'practice.sqlite3'}"
         ),
-        # hide_parameters: a database error (logged on a 500) must not carry the values sent, which hold note text.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # PostgreSQL down or frozen: a request gives up after these many seconds with the 503 page, well before
+        # gunicorn's 30 s worker timeout, instead of hanging until the worker is killed.
+        "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 5),
+        # SQLite's durability: FULL keeps every acknowledged save through a power cut (health records); NORMAL is
+        # faster and may lose the last saves (bench/bench_sqlite_sync.py measures the difference).
+        "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper(),
+        "DATABASE_STATEMENT_TIMEOUT": _int("DATABASE_STATEMENT_TIMEOUT", 20),
         # Uploads do not exist yet; forms are small. Anything larger is refused with 413.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 512 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int("MAX_CONTENT_LENGTH", 512 * 1024),
@@ -138,11 +147,16 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Practice <no-reply@localhost>"),
+        # The owner is warned on the dashboard when the disk holding the data has less than this many MB free.
+        "DISK_WARNING_MB": _int("DISK_WARNING_MB", 1000),
+        # Seconds a whole SMTP conversation may take before the request stops waiting and says it failed.
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
     }
     config.update(overrides)
     config.setdefault("RATELIMIT_STORAGE_OPTIONS", rate_limit_storage_options(
         config["RATELIMIT_STORAGE_URI"], config["RATELIMIT_STORAGE_TIMEOUT"]))
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config))
     check_public_addresses(config)
     if config["ENV_NAME"] == "production":
         check_production_safety(config)
@@ -176,6 +190,33 @@ def check_public_addresses(config: dict) -> None:
     if portal_url and not (urlsplit(portal_url).scheme in ("http", "https") and urlsplit(portal_url).hostname):
         raise UnsafeConfigError(f"PORTAL_URL must be a full address like https://clinic.example/me, "
                                 f"not {portal_url!r}.")
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy's engine options for the configured database: on PostgreSQL, time limits on every wait."""
+    # hide_parameters: a database error (logged on a 500) must not carry the values sent, which hold note text.
+    options = {"pool_pre_ping": True, "hide_parameters": True}
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "postgresql":
+        options["connect_args"] = postgres_time_limits(url, config["DATABASE_CONNECT_TIMEOUT"],
+                                                       config["DATABASE_STATEMENT_TIMEOUT"])
+    return options
+
+
+def postgres_time_limits(url: URL, connect_seconds: int, statement_seconds: int) -> dict:
+    """libpq settings so that no wait on the server is endless: connecting, each statement, an unanswered socket."""
+    statement_timeout = f"-c statement_timeout={statement_seconds * 1000}"
+    return {
+        # libpq's own limit on connecting (a server that accepts and never answers); it counts at least 2 s.
+        "connect_timeout": connect_seconds,
+        # The server ends a statement (or a wait for a lock) that runs longer; options already in the URL stay.
+        "options": " ".join(filter(None, [url.query.get("options"), statement_timeout])),
+        # A server that stops acknowledging (host frozen, network cut) ends an open connection within about 10 s,
+        # instead of the kernel's 15 minutes of retransmissions: probes while waiting for an answer, and a limit
+        # on data sent and never acknowledged.
+        "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+    }
 
 
 def check_production_safety(config: dict) -> None:

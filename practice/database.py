@@ -1,9 +1,14 @@
 """Database helpers shared by every domain: UTC timestamps, row locks and SQLite connection settings."""
 from __future__ import annotations
 
+import os
 import re
+import socket
+import threading
+import time
 from datetime import datetime, timezone
 
+from flask import has_request_context
 from sqlalchemy import DateTime, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import object_session
@@ -13,6 +18,8 @@ from practice.parse import parse_record_id
 from practice.unit_of_work import READ, WRITE, transaction_mode
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: the values SQLITE_SYNCHRONOUS may take (SQLite's own names, the only text put into that PRAGMA)
+SQLITE_SYNCHRONOUS_MODES = ("FULL", "NORMAL", "EXTRA")
 #: statements that write (a savepoint too: the handout cache opens one to insert); a read snapshot locks first
 _WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT)\b", re.IGNORECASE)
 #: in a connection's info: its transaction is a reading request's snapshot that has not written yet
@@ -69,8 +76,15 @@ def lock_latest(record) -> None:
         session.refresh(record)  # our copy is out of date: show what is saved now
 
 
-def configure_sqlite(engine: Engine) -> None:
-    """Turn on WAL, a busy timeout and foreign keys; a request holds the write lock only while it writes."""
+def configure_sqlite(engine: Engine, synchronous: str = "FULL") -> None:
+    """Turn on WAL, a busy timeout and foreign keys; a request holds the write lock only while it writes.
+
+    `synchronous` is SQLite's durability setting: FULL syncs the WAL at every commit, so a saved record survives
+    a power cut; NORMAL syncs only at checkpoints, so the last commits may roll back (bench/bench_sqlite_sync.py).
+    """
+    if synchronous not in SQLITE_SYNCHRONOUS_MODES:
+        allowed = ", ".join(SQLITE_SYNCHRONOUS_MODES)
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {allowed}, not {synchronous!r}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -80,7 +94,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -111,3 +125,80 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "rollback")
     def _on_end(connection):
         connection.info.pop(_READ_SNAPSHOT, None)
+
+
+class FrozenServerWatchdog:
+    """Ends a PostgreSQL connection that has waited too long for the server's answer: the server is frozen.
+
+    A stopped or paused server's kernel still acknowledges what is sent, so neither TCP keepalives nor
+    statement_timeout (which the frozen server cannot enforce) end the wait, and psycopg waits for ever. Each
+    call into the driver (a statement, a commit or rollback, the pool's ping) is watched; past its limit a
+    background thread shuts the connection's socket, the driver sees the connection closed, and SQLAlchemy drops
+    it: the request gets the 503 page. Only requests are watched: they hold the web server's workers.
+    """
+
+    #: how often the watching thread looks at the calls in flight
+    CHECK_EVERY_SECONDS = 0.25
+    _STATEMENT_CALLS = ("do_execute", "do_executemany", "do_execute_no_params", "do_commit", "do_rollback")
+
+    def __init__(self, statement_seconds: float, ping_seconds: float):
+        self._limits = {"statement": statement_seconds, "ping": ping_seconds}
+        self._lock = threading.Lock()
+        self._waiting: dict[int, tuple[float, object]] = {}  # id(driver connection) -> (deadline, connection)
+        self._thread: threading.Thread | None = None
+
+    def install(self, engine: Engine) -> None:
+        """Watch every call `engine`'s dialect makes into the driver."""
+        dialect = engine.dialect
+        for name in self._STATEMENT_CALLS:
+            setattr(dialect, name, self._watched(getattr(dialect, name), self._limits["statement"]))
+        dialect.do_ping = self._watched(dialect.do_ping, self._limits["ping"])
+
+    def _watched(self, call, limit: float):
+        def watched_call(cursor_or_connection, *args, **kwargs):
+            if not has_request_context():
+                # Commands and migrations may rightly wait longer (building an index); a person is there to stop them.
+                return call(cursor_or_connection, *args, **kwargs)
+            connection = _driver_connection(cursor_or_connection)
+            self._start(connection, limit)
+            try:
+                return call(cursor_or_connection, *args, **kwargs)
+            finally:
+                with self._lock:
+                    self._waiting.pop(id(connection), None)
+        return watched_call
+
+    def _start(self, connection, limit: float) -> None:
+        with self._lock:
+            self._waiting[id(connection)] = (time.monotonic() + limit, connection)
+            if self._thread is None or not self._thread.is_alive():  # first use, or a process forked since
+                self._thread = threading.Thread(target=self._watch, name="frozen-server-watchdog", daemon=True)
+                self._thread.start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.CHECK_EVERY_SECONDS)
+            now = time.monotonic()
+            with self._lock:  # a call that ends meanwhile waits here, so its socket is never shut after it ended
+                for key, (deadline, connection) in list(self._waiting.items()):
+                    if now > deadline:
+                        del self._waiting[key]
+                        _shut_socket(connection)
+
+
+def _driver_connection(handle):
+    """The driver's connection behind a cursor, behind the pool's proxy of a connection, or `handle` itself."""
+    if hasattr(handle, "driver_connection"):
+        return handle.driver_connection
+    if hasattr(handle, "fetchone"):  # a cursor
+        return handle.connection
+    return handle
+
+
+def _shut_socket(connection) -> None:
+    """Shut a psycopg connection's socket in both directions: a wait on it ends at once."""
+    try:
+        with socket.socket(fileno=os.dup(connection.pgconn.socket)) as twin:
+            twin.shutdown(socket.SHUT_RDWR)  # acts on the connection itself, not only on this copy of its number
+    except (OSError, AttributeError):
+        pass  # already closed, or not a psycopg connection: nothing is waiting on it

@@ -31,6 +31,7 @@ from practice.accounts.passwords import hash_password, password_problem
 from practice.audit.models import AuditEvent
 from practice.clients.models import Client
 from practice.extensions import db
+from practice.outages import outages_as_messages
 from practice.intake import contraindications, screening
 from practice.intake.assessment import RED_FLAG_PREFIX, SITE_PREFIX, assess, stage_of
 from practice.intake.models import (
@@ -778,6 +779,7 @@ def _plain(name: str) -> str:
               help="The password of every generated login (owner, therapists, portal clients).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day the history leads up to (default: today), for data that is the same another day.")
+@outages_as_messages
 def generate_data_command(clients, seed, practice_name, password, today):
     """Add a practice with generated clients, intakes, plans, notes and home logs (for benchmarks and demos)."""
     if current_app.config["ENV_NAME"] == "production":

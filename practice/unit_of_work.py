@@ -98,6 +98,10 @@ def _commit_at_edge(response: Response) -> Response:
         db.session.rollback()
         _keep_cookie_as_it_came()
         raise
+    # The request's writes are committed: what the callbacks read (an e-mail being sent, a page drawn) is a read,
+    # which on SQLite must not hold the write lock while it talks to a mail server; a row they record takes the
+    # lock only for its insert (`practice.database.configure_sqlite`).
+    request.environ[_MODE] = READ
     while callbacks := db.session.info.pop(_AFTER_COMMIT, None):
         for callback in callbacks:
             callback()

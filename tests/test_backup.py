@@ -35,6 +35,7 @@ from practice.intake.operations import record_action
 from practice.plans.models import PlanVersion
 from practice.portal.operations import assign, create_invitation
 from tests.support.databases import BACKENDS, TEST_CONFIG
+from tests.support.faults import disk_full
 from tests.support.helpers import audit_events
 from tests.support.postgres import database_name
 
@@ -313,6 +314,66 @@ def test_a_backup_changed_after_it_was_made_is_refused(databases, tmp_path):
     assert rows_in_use(target) == 0
 
 
+def _flip_one_bit_of_a_phone_number(path: Path) -> None:
+    """Change one bit inside a row of the clients table (a phone number's last digit), leaving the file's structure
+    whole: the kind of damage a disk or a copy makes and SQLite's integrity check cannot see (no index holds it)."""
+    content = bytearray(path.read_bytes())
+    content[content.index(b"07700 900000") + 11] ^= 0x01  # Amira's phone now ends in 1
+    path.write_bytes(bytes(content))
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as damaged:
+        assert damaged.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_lone_sqlite_backup_with_one_flipped_bit_is_refused(sqlite_template, tmp_path):
+    """Without its .sha256 beside it, the fingerprints the file carries inside itself still notice the change."""
+    result = backup_database(f"sqlite:///{sqlite_template}", tmp_path / "practice.sqlite3")
+    checksum_file(result.path).unlink()  # the backup travelled alone
+    _flip_one_bit_of_a_phone_number(result.path)
+    target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    with pytest.raises(BackupError, match=r"does not match the fingerprints it carries \(clients: same number of "
+                                          r"rows \(12\) but different contents\)"):
+        restore_database(result.path, target)
+    assert rows_in_use(target) == 0
+    live = tmp_path / "live.sqlite3"  # a copy: the command writes its audit row, the template must stay as it is
+    with closing(sqlite3.connect(sqlite_template)) as source, closing(sqlite3.connect(live)) as copy:
+        source.backup(copy)
+    with app_on(f"sqlite:///{live}") as app:
+        checked = app.test_cli_runner().invoke(args=["verify-backup", str(result.path)])
+    assert checked.exit_code == 1 and "does not match the fingerprints it carries" in checked.output
+
+
+def test_a_lone_sqlite_backup_restores_whole_and_leaves_its_fingerprints_behind(sqlite_template, tmp_path):
+    live = f"sqlite:///{sqlite_template}"
+    result = backup_database(live, tmp_path / "practice.sqlite3")
+    checksum_file(result.path).unlink()
+    target_path = tmp_path / "restored.sqlite3"
+    with app_on(f"sqlite:///{target_path}") as app:
+        restored = app.test_cli_runner().invoke(args=["restore", str(result.path)])
+    assert restored.exit_code == 0, restored.output
+    assert "every table matched the fingerprints it carries" in restored.output
+    # Identical to the backup (the restore's own audit row aside).
+    audit_rows_backed_up = {"audit_events": result.fingerprint["audit_events"].last_id}
+    assert database_fingerprint(f"sqlite:///{target_path}", up_to_ids=audit_rows_backed_up) == result.fingerprint
+    # The restored database has exactly the app's tables: the fingerprints described the file, not the app.
+    with closing(sqlite3.connect(target_path)) as restored_db, closing(sqlite3.connect(sqlite_template)) as source:
+        tables = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        assert restored_db.execute(tables).fetchall() == source.execute(tables).fetchall()
+
+
+def test_a_lone_sqlite_backup_from_before_backups_carried_fingerprints_still_restores_and_says_so(sqlite_template,
+                                                                                                  tmp_path):
+    result = backup_database(f"sqlite:///{sqlite_template}", tmp_path / "practice.sqlite3")
+    checksum_file(result.path).unlink()
+    with closing(sqlite3.connect(result.path)) as older:
+        older.execute(f"DROP TABLE {backup.CARRIED_FINGERPRINTS_TABLE}")  # as a backup made before this version
+        older.commit()
+    with app_on(f"sqlite:///{tmp_path / 'restored.sqlite3'}") as app:
+        restored = app.test_cli_runner().invoke(args=["restore", str(result.path)])
+    assert restored.exit_code == 0, restored.output
+    assert "it carries no fingerprints (made by an older version), so only its structure was checked" in \
+        restored.output
+
+
 def test_a_backup_of_the_other_backend_is_refused(databases, tmp_path):
     wrong = tmp_path / "wrong.bak"
     other_kind = b"PGDMP" if databases.backend == "sqlite" else b"SQLite format 3\x00"
@@ -385,6 +446,34 @@ def test_a_damaged_backup_is_refused_by_the_restore_command(databases, tmp_path)
         result = app.test_cli_runner().invoke(args=["restore", str(damaged), "--force"])
     assert result.exit_code == 1 and "truncated or corrupted" in result.output
     assert database_fingerprint(live)["clients"] == before["clients"]
+
+
+def test_a_backup_on_a_full_disk_says_why_first_and_then_that_it_could_not_be_audited(sqlite_template, tmp_path,
+                                                                                     monkeypatch):
+    """The copy fills the disk, and the database's own disk is full too: both said, the real cause first."""
+    live = tmp_path / "live.sqlite3"
+    with closing(sqlite3.connect(sqlite_template)) as source, closing(sqlite3.connect(live)) as copy:
+        source.backup(copy)
+    open_sqlite = backup._open_sqlite
+
+    def open_on_a_full_disk(path, *, read_only=False):
+        connection = open_sqlite(path, read_only=read_only)
+        if not read_only:
+            connection.execute("PRAGMA max_page_count = 1")  # the copy gets SQLite's real "disk is full"
+        return connection
+
+    monkeypatch.setattr(backup, "_open_sqlite", open_on_a_full_disk)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    with app_on(f"sqlite:///{live}") as app, disk_full(db.engine):
+        result = app.test_cli_runner().invoke(args=["backup", "--output", str(folder)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    first, second = result.output.strip().splitlines()[-2:]
+    assert first.startswith("Error: Could not copy") and first.endswith("database or disk is full")
+    assert second == ("This could not be written to the audit log: the database's disk is full (database or disk "
+                      "is full).")
+    assert "Traceback" not in result.output
+    assert list(folder.iterdir()) == []  # no partial file left behind
 
 
 # --- SQLite: a consistent copy while the app writes ----------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "practice"
 #: what every domain builds on
 BASE = {"accounts", "audit", "clients", "access", "config", "database", "errors", "extensions", "forms", "mail",
-        "parse", "pdf", "rate_limits", "site", "unit_of_work"}
+        "outages", "parse", "pdf", "rate_limits", "site", "unit_of_work"}
 #: the domains, which may use each other and the base
 DOMAINS = {"intake", "library", "plans", "notes", "handouts", "portal"}
 #: pages that gather several domains, above all of them

@@ -1,7 +1,9 @@
 """docker-compose.yml validates, and refuses to start without its secrets."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -54,3 +56,45 @@ def test_compose_refuses_to_run_without_the_sites_public_address():
     assert result.returncode != 0 and "SITE_URL" in result.stderr
     config = _compose("config", **REQUIRED).stdout
     assert "SITE_URL: https://clinic.example" in config  # every app container builds its links from it
+
+
+def _readme_systemd_unit() -> str:
+    """The unit file the README's Deployment section gives (its one ```ini block)."""
+    found = re.search(r"```ini\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    assert found, "the README lost its systemd unit"
+    return found.group(1)
+
+
+def _dockerfile_command() -> list[str]:
+    line = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))
+    return json.loads(line.removeprefix("CMD "))
+
+
+def test_the_readme_systemd_unit_is_valid_and_ends_every_worker_with_the_master(tmp_path):
+    """systemd-analyze verify finds nothing to say (with the paths of this checkout instead of /srv/practice)."""
+    if shutil.which("systemd-analyze") is None:
+        pytest.fail("systemd-analyze is missing: bin/install-system-packages installs Debian's systemd package")
+    unit = _readme_systemd_unit()
+    installed = tmp_path / "practice.service"
+    installed.write_text(unit.replace("/srv/practice", str(ROOT)))
+    result = subprocess.run(["systemd-analyze", "verify", str(installed)], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout + result.stderr == "", result.stdout + result.stderr
+    settings = dict(line.split("=", 1) for line in unit.splitlines() if "=" in line and not line.startswith("#"))
+    assert settings["KillMode"] in ("control-group", "mixed") and settings["Restart"] == "on-failure"
+    # The same server as the container's: the redacting access log included.
+    container = _dockerfile_command()[-1].split("gunicorn", 1)[1]
+    for option in ("--access-logfile -", "--logger-class practice.gunicorn_logging.RedactingLogger",
+                   "practice.wsgi:app"):
+        assert option in container and option in settings["ExecStart"]
+
+
+def test_in_the_container_gunicorns_master_is_the_first_process(tmp_path):
+    """The Dockerfile's command, run with a stand-in gunicorn: it must be the shell's own process, not its child."""
+    fake = tmp_path / "gunicorn"
+    fake.write_text("#!/bin/sh\necho $$\n")
+    fake.chmod(0o755)
+    command = _dockerfile_command()
+    shell = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"})
+    output, _ = shell.communicate(timeout=30)
+    assert int(output.strip()) == shell.pid, "gunicorn runs as a child of sh, which stays PID 1 in the container"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from practice.dashboard.attention import clients_needing_attention
 from practice.extensions import db
 from practice.intake.screening import LEVELS
 from practice.notes.operations import recently_seen
+from practice.outages import DiskSpace, data_folder, disk_space
 
 DASHBOARD_CLIENTS = 8
 
@@ -39,7 +40,15 @@ def index():
     return render_template("dashboard/index.html", client_count=count, my_clients=my_clients,
                            recent=recently_opened(current_user), unassigned=unassigned,
                            attention=clients_needing_attention(visible_clients(current_user), today=date.today()),
-                           seen=recently_seen(visible_clients(current_user)))
+                           seen=recently_seen(visible_clients(current_user)),
+                           disk=_disk_space() if current_user.is_owner else None)
+
+
+def _disk_space() -> DiskSpace:
+    """The free space where the data is written: the owner hears of a filling disk before saving stops."""
+    config = current_app.config
+    folder = data_folder(config["SQLALCHEMY_DATABASE_URI"], current_app.instance_path)
+    return disk_space(folder, warning_bytes=config["DISK_WARNING_MB"] * 1_000_000)
 
 
 @bp.app_template_global()

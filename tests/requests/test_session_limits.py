@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 from practice.accounts import sessions
-from practice.accounts.models import User
 from practice.extensions import db
 from tests.support.helpers import audit_events, login
 from tests.support.world import PASSWORD
