@@ -116,6 +116,11 @@ def run_migrations_online():
             # The app's statement_timeout (practice.config) is for requests; building an index may take longer.
             connection.exec_driver_sql("SET statement_timeout = 0")
             connection.commit()  # a session setting; Alembic then begins its own transaction
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table (copy, DROP, rename); with foreign keys on, dropping `users` while other
+            # rows refer to it fails. SQLite's documented way: keys off outside the transaction, checked after.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -124,8 +129,21 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _refuse_broken_references(connection)
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _refuse_broken_references(connection):
+    """Fail loudly if the rebuilt SQLite tables left a row pointing at nothing (the keys were off meanwhile)."""
+    broken = connection.connection.dbapi_connection.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows whose references point at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

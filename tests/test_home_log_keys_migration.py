@@ -24,7 +24,7 @@ from tests.support.databases import BACKENDS, TEST_CONFIG
 from tests.support.postgres import database_name
 from tests.support.world import World
 
-REVISION_BEFORE_KEYS = "a7d3e1c2b9f0"
+REVISION_BEFORE_KEYS = "e2b7c9d4f1a8"
 
 
 @pytest.fixture(params=BACKENDS)

@@ -24,6 +24,7 @@ from practice.casefile.record_pdf import record_volumes, volume_html
 from practice.casefile.volumes import Volume, fingerprint
 from practice.clients.access import get_client_or_404
 from practice.extensions import db
+from practice.parse import MAX_RECORD_ID, parse_int, parse_record_id
 from practice.pdf import documents
 
 #: how the export page names each part of the record, in reading order (a new table shows its own name)
@@ -102,8 +103,8 @@ def _chosen_volume(client) -> tuple[Volume, int | None] | str:
             return (f"This record is too long for one PDF: it comes in {len(volumes)} volumes. Open the export "
                     "page again and download them from there.")
         return volumes[0], None
-    number = request.args.get("volume", type=int)
-    audit_until = request.args.get("audit_until", type=int)
+    number = parse_int(request.args.get("volume"), low=1, high=MAX_RECORD_ID)
+    audit_until = parse_record_id(request.args.get("audit_until"))
     if number is None or audit_until is None:
         return RECORD_CHANGED
     volumes = record_volumes(client, audit_until=audit_until)

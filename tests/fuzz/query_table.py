@@ -34,6 +34,10 @@ QUERY_PARAMETERS: dict[str, tuple[list, st.SearchStrategy]] = {
     "action": (TEXT_EDGES, st.one_of(st.sampled_from(["client.view", "auth.login"]), fuzz.hostile_text(60))),
     "since": (DATE_EDGES, fuzz.dates()),
     "until": (DATE_EDGES, fuzz.dates()),
+    # A volume of a long record's export: which one, the audit row it prints up to, the record's fingerprint
+    "volume": (NUMBER_EDGES, fuzz.numbers(1, None)),
+    "audit_until": (NUMBER_EDGES, fuzz.numbers(1, None)),
+    "cut": (TEXT_EDGES, fuzz.hostile_text(80)),
 }
 
 _AUDIT_FILTERS = ("actor", "client", "action", "since", "until", "page", "per_page")
@@ -42,6 +46,7 @@ ROUTE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "clients.index": ("q", "show", "page", "per_page"),
     "audit.index": _AUDIT_FILTERS,
     "audit.export": _AUDIT_FILTERS,
+    "casefile.export_pdf": ("volume", "audit_until", "cut"),
     "handouts.handout": ("variant",),
     "handouts.print_view": ("variant",),
     "portal.handout": ("variant",),

@@ -210,13 +210,13 @@ def test_each_lock_lasts_twice_as_long_and_a_quiet_day_is_a_fresh_start(app, wor
 
 
 def test_the_browser_cookie_is_secure_in_production_and_opens_nothing_by_itself(make_app, world):
-    production = make_app(ENV_NAME="production").test_client()
+    production = make_app(ENV_NAME="production", SITE_URL="https://localhost").test_client()
     response = production.post("/login", data={"email": world.therapist.email, "password": PASSWORD},
                                base_url="https://localhost")
     header = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("practice_browser="))
     attributes = {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
     assert {"secure", "httponly", "samesite", "max-age"} <= attributes
     token = production.get_cookie("practice_browser", domain="localhost").value
-    stranger = make_app(ENV_NAME="production").test_client()
+    stranger = make_app(ENV_NAME="production", SITE_URL="https://localhost").test_client()
     stranger.set_cookie("practice_browser", token, domain="localhost")
     assert stranger.get("/", base_url="https://localhost").status_code == 302, "the token is no login"

@@ -25,7 +25,7 @@ def free_port() -> int:
 
 def dockerfile_gunicorn_args(port: int) -> list[str]:
     """The Dockerfile's gunicorn command with one worker, bound to a local port."""
-    command = re.search(r'"(gunicorn [^"]+)"', (PROJECT_ROOT / "Dockerfile").read_text()).group(1)
+    command = re.search(r'"(?:exec )?(gunicorn [^"]+)"', (PROJECT_ROOT / "Dockerfile").read_text()).group(1)
     args = shlex.split(command.replace("${WEB_CONCURRENCY:-3}", "1"))
     args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
     # The gunicorn installed beside this Python (the virtualenv's), which need not be on PATH.

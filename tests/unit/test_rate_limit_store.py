@@ -70,6 +70,7 @@ def test_limits_are_counted_in_a_file_of_the_instance_folder_by_default(monkeypa
 def test_production_refuses_limits_counted_in_each_process(monkeypatch, tmp_path):
     monkeypatch.setenv("PRACTICE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("SITE_URL", "https://clinic.example")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     with pytest.raises(UnsafeConfigError, match="each worker process"):
