@@ -28,6 +28,7 @@ _MODE = "practice.transaction_mode"  # in the WSGI environ: set for requests tha
 _FAILED = "practice.request_failed"  # in the WSGI environ: the request is the 500 page, it commits nothing
 _ROWS_AT_EDGE = "practice.rows_at_edge"  # in the session's info: rows added just before the commit
 _AFTER_COMMIT = "practice.after_commit"  # in the session's info: callbacks run after the commit
+_AFTER_RESPONSE = "practice.after_response"  # in the session's info: callbacks run once the answer has gone
 
 
 def register(app: Flask) -> None:
@@ -62,6 +63,15 @@ def after_commit(callback: Callable[[], None]) -> None:
     if transaction_mode() is None:
         raise RuntimeError("after_commit() needs a request: commands commit by themselves")
     _keep_for_the_edge(_AFTER_COMMIT, callback)
+
+
+def after_response(callback: Callable[[], None]) -> None:
+    """Run `callback` once the answer has gone to the browser, and only if the request committed: for work whose
+    time must not show in the answer's (an e-mail sent only when an account exists). It runs in an app context of
+    its own; what it records it commits itself."""
+    if transaction_mode() is None:
+        raise RuntimeError("after_response() needs a request")
+    _keep_for_the_edge(_AFTER_RESPONSE, callback)
 
 
 def respond_after_commit(render: Callable[[], str], status: int = 200) -> Response:
@@ -106,7 +116,23 @@ def _commit_at_edge(response: Response) -> Response:
         for callback in callbacks:
             callback()
         _commit()  # what the callbacks recorded, e.g. the audit row of an e-mail that could not be sent
+    for callback in db.session.info.pop(_AFTER_RESPONSE, ()):
+        response.call_on_close(_in_app_context(current_app._get_current_object(), callback))
     return response
+
+
+def _in_app_context(app: Flask, callback: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        with app.app_context():
+            try:
+                callback()
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                app.logger.exception("work after the response failed")
+            finally:
+                db.session.remove()
+    return run
 
 
 def _keep_for_the_edge(key: str, item) -> None:
@@ -138,3 +164,4 @@ def _drop_queued_on_rollback(rolled_back: Session, previous_transaction) -> None
 def _forget_queued(database: Session) -> None:
     database.info.pop(_ROWS_AT_EDGE, None)
     database.info.pop(_AFTER_COMMIT, None)
+    database.info.pop(_AFTER_RESPONSE, None)

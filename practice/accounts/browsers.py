@@ -2,7 +2,7 @@
 logged in from (`practice.accounts.lockout`: strangers' failed logins never lock those out).
 
 The cookie proves nothing by itself (a password is still needed); the server keeps only its SHA-256. It is set
-when a password logs in, and sent back unchanged while it lives.
+when a password logs in (or an e-mailed link lets the browser in), and sent back unchanged while it lives.
 """
 from __future__ import annotations
 
@@ -41,8 +41,13 @@ def current_attempt() -> LoginAttempt:
 
 def remember(user) -> None:
     """This browser has just logged in to `user` with a password: the account knows it from now on."""
+    mark_browser_known(user, _digest(_token()), utcnow())
+    keep_token()
+
+
+def keep_token() -> None:
+    """Send this browser its token in the cookie (renewed for another COOKIE_LIFETIME) with this response."""
     token = _token()
-    mark_browser_known(user, _digest(token), utcnow())
 
     @after_this_request
     def set_cookie(response):

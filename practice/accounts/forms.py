@@ -22,6 +22,13 @@ class LoginForm(FlaskForm):
                                                      Length(max=MAX_PASSWORD_LENGTH)])
 
 
+class BrowserLinkForm(FlaskForm):
+    """The address to e-mail a link that lets this browser log in."""
+
+    email = EmailField("E-mail", filters=TEXT_FILTERS,
+                       validators=[DataRequired("Enter your e-mail address."), Length(max=EMAIL_MAX)])
+
+
 class ChangePasswordForm(FlaskForm):
     """Current password, then the new one twice."""
 

@@ -9,6 +9,9 @@ keep a practice owner out. As OWASP's "device cookies" advise, failures now coun
   account) and by all such browsers together (`account_max_failures` from any number of addresses lock every
   browser the account does not know), so a guess spread over many addresses is still stopped.
 
+A person in a browser new to the account (a new phone) whom strangers keep waiting gets in with a link mailed to the
+account's address (`practice.accounts.browser_links`), which makes that browser known.
+
 Each lock lasts twice as long as the one before it (from `lock_minutes`, up to a day); a source's count is forgotten
 after a quiet day, and on a success from it. Every failure and lock is audited by the caller's operations.
 """
@@ -78,7 +81,7 @@ def count_failure(user: User, attempt: LoginAttempt, policy: LoginPolicy, now: d
     """Count a wrong password against every source judging the attempt; return the locks it set off."""
     locks = []
     for source in sources(user, attempt):
-        row = _row_for_update(user, source)
+        row = source_row(user, source)
         if row.last_failure_at is not None and now - row.last_failure_at > FORGET_AFTER:
             row.failure_count = row.lock_count = 0
         row.failure_count += 1
@@ -111,7 +114,7 @@ def forget_failures(user: User, attempt: LoginAttempt) -> None:
 
 def mark_browser_known(user: User, browser: str, now: datetime) -> None:
     """Remember that this browser logged in to the account with its password: strangers never lock it out."""
-    row = _row_for_update(user, f"browser:{browser}")
+    row = source_row(user, f"browser:{browser}")
     row.known_at = now
     db.session.flush()
 
@@ -122,7 +125,7 @@ def forget_everything(user: User) -> None:
         db.session.delete(row)
 
 
-def _row_for_update(user: User, source: str) -> LoginSource:
+def source_row(user: User, source: str) -> LoginSource:
     """The source's row, made if missing, locked until the commit so that concurrent attempts count one by one."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     db.session.execute(dialect.insert(LoginSource).values(user_id=user.id, source=source, failure_count=0,

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from practice.access import fresh_login_required, is_safe_next, owner_required
-from practice.accounts import browsers, sessions
+from practice.accounts import browser_links, browsers, sessions
 from practice.accounts.access import get_team_member_or_404
 from practice.accounts.blueprint import bp
 from practice.accounts.forms import (
+    BrowserLinkForm,
     ChangePasswordForm,
     ChoosePracticeForm,
     ConfirmPasswordForm,
@@ -30,11 +32,16 @@ from practice.accounts.operations import (
     set_user_active,
 )
 from practice.accounts.sessions import begin_session
+from practice.audit.models import OUTCOME_FAILURE
 from practice.audit.operations import record_event
+from practice.database import utcnow
 from practice.extensions import db, limiter
 from practice.forms import form_page_status
+from practice.mail import MailError, send_mail
+from practice.site import public_url
+from practice.unit_of_work import after_response
 
-LOGIN_FAILED_MESSAGE = ("That e-mail and password do not match an active account, or the account is locked "
+LOGIN_FAILED_MESSAGE = ("That e-mail and password do not match an active account, or logins from here are paused "
                         "for a few minutes after repeated attempts.")
 
 
@@ -80,6 +87,57 @@ def choose_practice():
             return _logged_in(chosen)
         form.account.errors.append("Choose one of the practices listed.")
     return render_template("accounts/choose_practice.html", form=form, accounts=accounts), form_page_status()
+
+
+@bp.route("/login/new-browser", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def request_browser_link():
+    """E-mail a link that lets this browser log in while strangers keep the account's new browsers locked out."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = BrowserLinkForm()
+    if form.validate_on_submit():
+        email = form.email.data
+        accounts = browser_links.accounts_to_mail(email, utcnow())
+        for user in accounts:
+            record_event("auth.browser_link_sent", target=user)
+        if accounts:
+            link = public_url("accounts.open_browser_link", token=browser_links.new_link_token(email))
+            # After the answer has gone: its time must not tell whether the address has an account.
+            after_response(lambda: _mail_browser_link(email, link, [user.id for user in accounts]))
+        return render_template("accounts/browser_link_sent.html", email=email)
+    return render_template("accounts/browser_link.html", form=form), form_page_status()
+
+
+def _mail_browser_link(email: str, link: str, account_ids: list[int]) -> None:
+    body = render_template("accounts/browser_link_email.txt", link=link,
+                           minutes=int(browser_links.LINK_LIFETIME.total_seconds() // 60))
+    try:
+        send_mail(to=email, subject="A link to log in from a new browser", body=body)
+    except MailError as error:
+        for user in db.session.scalars(select(User).where(User.id.in_(account_ids))):
+            record_event("auth.browser_link_sent", target=user, actor=None, outcome=OUTCOME_FAILURE,
+                         detail=f"e-mail not sent: {error}")
+
+
+@bp.route("/login/new-browser/<token>", methods=["GET", "POST"])
+def open_browser_link(token: str):
+    """The e-mailed link: a button (mail scanners open links, they do not press buttons) that lets this browser in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    if not browser_links.accounts_of_open_link(token):
+        flash("This link has expired or has already been used. Ask for a new one below.", "error")
+        return redirect(url_for("accounts.request_browser_link"))
+    form = FlaskForm()
+    if form.validate_on_submit():
+        accounts = browser_links.trust_browser(token, browsers.current_attempt(), utcnow())
+        for user in accounts:
+            record_event("auth.browser_trusted", target=user, actor=user)
+        browsers.keep_token()
+        flash("This browser can now log in to your account, whatever others try. Log in with your password.",
+              "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/browser_link_open.html", form=form), form_page_status()
 
 
 def _logged_in(user: User):

@@ -8,22 +8,26 @@ fields of the route's form (derived from the WTForms class, so a new field is fu
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from practice.accounts import browser_links
 from practice.accounts.forms import (
+    BrowserLinkForm,
     ChangePasswordForm,
     ChoosePracticeForm,
     ConfirmPasswordForm,
     LoginForm,
     TherapistForm,
 )
-from practice.accounts.models import User
+from practice.accounts.models import LoginSource, User
 from practice.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
 from practice.clients.forms import ClientForm
 from practice.database import utcnow
@@ -251,6 +255,21 @@ def login_accepted(outcome: Outcome) -> None:
     user = db.session.scalar(select(User).where(User.email == (outcome.first("email") or "").strip().lower()))
     assert user is not None and outcome.first("password") == PASSWORD
     assert outcome.browser.get("/account/password").status_code == 200
+
+
+def browser_link_answered(outcome: Outcome) -> None:
+    """The same answer whoever the address is, and no record changed (only login bookkeeping, unwatched)."""
+    assert "Check your e-mail" in outcome.response.get_data(as_text=True)
+    assert not outcome.changes
+
+
+def browser_let_in(outcome: Outcome) -> None:
+    """The link made this browser known to the client's login, and gave it the cookie that says so."""
+    cookie = outcome.browser.get_cookie("practice_browser")
+    assert cookie is not None
+    source = "browser:" + hashlib.sha256(cookie.value.encode()).hexdigest()
+    assert db.session.scalar(select(LoginSource.known_at).where(
+        LoginSource.user_id == outcome.world.client_user.id, LoginSource.source == source)) is not None
 
 
 def logout_accepted(outcome: Outcome) -> None:
@@ -550,6 +569,25 @@ def confirmed(outcome: Outcome) -> None:
 # --- Field strategies that need the world ----------------------------------------------------------------
 
 
+def _fresh_browser_link(world) -> str:
+    return browser_links.new_link_token(world.client_user.email)
+
+
+def _forged_browser_link(world) -> str:
+    """A link for the client's address signed with another key."""
+    return URLSafeTimedSerializer("another key", salt="practice.browser-link").dumps(
+        {"email": world.client_user.email, "nonce": "x"})
+
+
+def browser_link_fields(world) -> dict:
+    """Real addresses (any case, padded), an unknown one, or hostile values."""
+    emails = [world.therapist.email, world.client_user.email, "nobody@example.com"]
+    real = st.sampled_from(emails).flatmap(lambda email: st.sampled_from([email, email.upper(), f"  {email} "]))
+    fields = fuzz.form_fields(BrowserLinkForm)
+    fields["email"] = fuzz.hostile(fuzz.hostile_text(254), real)
+    return fields
+
+
 def login_fields(world) -> dict:
     """Real e-mails (any case, padded) and the real password, or hostile values."""
     emails = [world.therapist.email, world.owner.email, world.client_user.email, world.other_therapist.email,
@@ -728,6 +766,12 @@ FORMS: dict[str, FormFuzz] = {
     # Without a choice of practice on offer (a password typed first), every post is sent back to log in.
     "accounts.choose_practice": FormFuzz("anonymous", "/login/practice",
                                          fields=lambda world: fuzz.form_fields(ChoosePracticeForm), ends_session=True),
+    "accounts.request_browser_link": FormFuzz("anonymous", "/login/new-browser", fields=browser_link_fields,
+                                              accepted=browser_link_answered, ends_session=True),
+    "accounts.open_browser_link": FormFuzz(
+        "anonymous", "/login/new-browser/{token}", accepted=browser_let_in, ends_session=True,
+        places=lambda world: {"token": Reference((Later(_fresh_browser_link, "fresh link"),),
+                                             ("not-a-link", "x" * 300, "%00", Later(_forged_browser_link, "forged")))}),
     "accounts.logout": FormFuzz("therapist", "/logout", accepted=logout_accepted, ends_session=True),
     "accounts.password": FormFuzz(
         "therapist", "/account/password",

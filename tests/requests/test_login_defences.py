@@ -7,12 +7,13 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 
-from practice.accounts import lockout, sessions
+from practice.accounts import browser_links, lockout, sessions
 from practice.accounts.lockout import Lock, LoginAttempt, LoginPolicy
 from practice.accounts.models import User
 from practice.extensions import db
-from tests.support.helpers import audit_events, login, text_of
+from tests.support.helpers import audit_events, login, outbox_messages, text_of
 from tests.support.world import PASSWORD
 
 WRONG = "not-the-password-at-all"
@@ -220,3 +221,88 @@ def test_the_browser_cookie_is_secure_in_production_and_opens_nothing_by_itself(
     stranger = make_app(ENV_NAME="production", SITE_URL="https://localhost").test_client()
     stranger.set_cookie("practice_browser", token, domain="localhost")
     assert stranger.get("/", base_url="https://localhost").status_code == 302, "the token is no login"
+
+
+# --- A new browser gets in with a link mailed to the account's address (item 1) ----------------------------------
+
+BROWSER_LINK = re.compile(r"https?://[^/\s]+(/login/new-browser/[A-Za-z0-9_.-]+)")
+
+
+def _ask_for_link(browser, email: str) -> str:
+    """What the page says after asking for a link (its card, without the layout's per-response nonces)."""
+    response = browser.post("/login/new-browser", data={"email": email})
+    assert response.status_code == 200
+    page = text_of(response)
+    response.close()  # as a server does once the page has gone: the e-mail goes out then
+    return page[page.index('<section class="card narrow">'):page.index("</section>")]
+
+
+def _mailed_link(outbox) -> str:
+    [message] = outbox_messages(outbox)
+    return BROWSER_LINK.search(message.get_content()).group(1)
+
+
+def test_a_new_phone_gets_in_with_the_link_mailed_to_the_address_while_strangers_keep_new_browsers_out(
+        app, world, make_user, outbox):
+    client_login = make_user(world.practice, "client")
+    assert {_guess(_stranger(app, f"192.0.2.{n}"), client_login) for n in range(20)} == {400}
+    new_phone = _stranger(app, "198.51.100.77")
+    assert _guess(new_phone, client_login, PASSWORD) == 400, "strangers keep every new browser waiting"
+    assert "Right password refused on a new" in text_of(new_phone.get("/login"))
+
+    assert f"If <strong>{client_login.email}</strong> has an account here" in _ask_for_link(new_phone,
+                                                                                            client_login.email)
+    path = _mailed_link(outbox)
+    assert "Let this browser in" in text_of(new_phone.get(path)), "opening the link changes nothing by itself"
+    assert _guess(new_phone, client_login, PASSWORD) == 400
+    let_in = new_phone.post(path)
+    assert let_in.status_code == 302 and let_in.headers["Location"].endswith("/login")
+    assert _guess(new_phone, client_login, PASSWORD) == 302, "the new phone logs in with the password"
+    assert _guess(_stranger(app, "198.51.100.78"), client_login, PASSWORD) == 400, "other new browsers still wait"
+    assert [event.outcome for event in audit_events("auth.browser_link_sent", target_id=client_login.id)] == [
+        "success"]
+    assert len(audit_events("auth.browser_trusted", target_id=client_login.id)) == 1
+
+
+def test_a_link_works_once_in_one_browser_and_lets_no_one_in_without_the_password(app, world, outbox):
+    _ask_for_link(app.test_client(), world.therapist.email)
+    path = _mailed_link(outbox)
+    first = _stranger(app, "198.51.100.80")
+    first.get(path)
+    assert first.post(path).status_code == 302
+    assert first.get("/clients/").status_code == 302, "the link is no login"
+    second = _stranger(app, "198.51.100.81")
+    spent = second.get(path, follow_redirects=True)
+    assert "expired or has already been used" in text_of(spent)
+    assert second.get_cookie("practice_browser") is None
+
+
+def test_asking_for_a_link_answers_the_same_for_any_address_and_mails_an_account_once_in_five_minutes(
+        app, world, outbox, make_user):
+    browser = app.test_client()
+    former = db.session.get(User, make_user(world.practice, "therapist").id)
+    former.is_active = False
+    db.session.commit()
+    _ask_for_link(browser, former.email)
+    assert outbox_messages(outbox) == [], "a deactivated login is mailed nothing"
+    unknown = _ask_for_link(browser, "nobody@example.com")
+    assert outbox_messages(outbox) == []
+    known = _ask_for_link(browser, world.owner.email)
+    assert unknown.replace("nobody@example.com", world.owner.email) == known
+    assert _ask_for_link(browser, world.owner.email.upper()) == known.replace(world.owner.email,
+                                                                               world.owner.email.upper())
+    assert len(outbox_messages(outbox)) == 1, "the second request within five minutes mails nothing"
+
+
+def test_a_forged_or_expired_link_lets_no_browser_in(app, world, outbox, monkeypatch):
+    browser = _stranger(app, "198.51.100.90")
+    forged = URLSafeTimedSerializer("another key", salt="practice.browser-link").dumps(
+        {"email": world.therapist.email, "nonce": "n"})
+    assert "expired or has already been used" in text_of(
+        browser.post(f"/login/new-browser/{forged}", follow_redirects=True))
+    _ask_for_link(browser, world.therapist.email)
+    path = _mailed_link(outbox)
+    monkeypatch.setattr(browser_links, "LINK_LIFETIME", timedelta(seconds=-1))  # the link's 30 minutes are over
+    assert "expired or has already been used" in text_of(browser.post(path, follow_redirects=True))
+    assert browser.get_cookie("practice_browser") is None
+    assert audit_events("auth.browser_trusted") == []

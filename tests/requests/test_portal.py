@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import smtplib
 from datetime import date, timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +30,7 @@ from practice.portal import warning_signs
 from practice.portal.models import ASSIGNMENT_INTAKE, Assignment, HomeLog, Invitation
 from practice.plans.operations import publish, remove_step
 from practice.portal.operations import HomePlan, home_plan, save_log, token_digest
-from tests.support.helpers import audit_events, days_ago, login, text_of
+from tests.support.helpers import audit_events, days_ago, login, outbox_messages, text_of
 from tests.support.portal import LogForm, backfill, client_with_plan
 from tests.support.world import PASSWORD
 
@@ -99,13 +98,6 @@ def open_assignments_of(record, kind: str | None = None) -> list[Assignment]:
     if kind:
         query = query.where(Assignment.kind == kind)
     return list(db.session.scalars(query))
-
-
-def outbox_messages(outbox) -> list:
-    """The e-mails written to the outbox folder, parsed."""
-    if not outbox.exists():
-        return []
-    return [message_from_bytes(path.read_bytes(), policy=policy.default) for path in sorted(outbox.glob("*.eml"))]
 
 
 def attention_row(html: str, full_name: str) -> str:

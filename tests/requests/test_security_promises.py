@@ -589,3 +589,5 @@ def test_access_log_lines_lose_tokens_and_searches_but_keep_the_route():
     assert redact("http://clinic.example/invite/abc?x=1") == "http://clinic.example/invite/[token]?[query]"
     assert redact("GET /clients/?q=Hassan HTTP/1.1") == "GET /clients/?[query] HTTP/1.1"
     assert redact("GET /clients/12 HTTP/1.1") == "GET /clients/12 HTTP/1.1"
+    assert redact("GET /login/new-browser/eyJl.Zz-1_a HTTP/1.1") == "GET /login/new-browser/[token] HTTP/1.1"
+    assert redact("GET /login/new-browser HTTP/1.1") == "GET /login/new-browser HTTP/1.1"

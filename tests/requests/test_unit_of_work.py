@@ -103,6 +103,24 @@ def notify_then_fail(ending: str, client_id: int):
     raise RuntimeError("a bug after the change")
 
 
+@probe.post("/rename-then-respond-<ending>/<int:client_id>")
+@staff_required
+def rename_then_work_after_the_response(ending: str, client_id: int):
+    from practice.unit_of_work import after_response
+
+    _rename(client_id)
+
+    def after():
+        seen.setdefault("names seen after the response", []).append(
+            seen["read"](select(Client.first_name).where(Client.id == client_id)))
+        record_event("edge_probe.after_response", target=db.session.get(Client, client_id))
+
+    after_response(after)
+    if ending == "crash":
+        raise RuntimeError("a bug after the change")
+    return "renamed"
+
+
 @probe.get("/look/<int:client_id>")
 @staff_required
 def look(client_id: int):
@@ -227,6 +245,24 @@ def test_after_commit_callbacks_never_run_when_the_request_is_rolled_back(therap
     assert response.status_code == status
     assert "callbacks run" not in seen
     assert _name(committed, world) == "Amira"
+
+
+def test_work_after_the_response_waits_until_the_answer_has_gone_and_commits_what_it_records(therapist, world,
+                                                                                               committed):
+    response = therapist.post(f"/_edge/rename-then-respond-ok/{world.record.id}", data={"name": "Renamed"})
+    assert response.status_code == 200 and "names seen after the response" not in seen, "not while answering"
+    response.close()  # what the server does once the answer has gone to the browser
+    assert seen["names seen after the response"] == ["Renamed"]
+    assert _events(committed, "edge_probe.after_response") == [
+        ("edge_probe.after_response", "success", world.record.id)]
+
+
+def test_work_after_the_response_never_runs_for_a_request_rolled_back(therapist, world, committed):
+    response = therapist.post(f"/_edge/rename-then-respond-crash/{world.record.id}", data={"name": "Renamed"})
+    assert response.status_code == 500
+    response.close()
+    assert "names seen after the response" not in seen
+    assert _events(committed, "edge_probe.after_response") == []
 
 
 def test_a_page_view_writes_its_audit_row_at_the_edge_not_before_the_render(therapist, world, committed):

@@ -16,6 +16,11 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     # The choice of practice after a password that opens several: without one on offer, back to the login page.
     "accounts.choose_practice": ("GET", "/login/practice",
                                  dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=302)),
+    # The e-mailed link that lets a new browser in: asked for logged out; a forged link goes back to asking.
+    "accounts.request_browser_link": ("GET", "/login/new-browser",
+                                      dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=200)),
+    "accounts.open_browser_link": ("GET", "/login/new-browser/not-a-link",
+                                   dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=302)),
     "accounts.logout": ("POST", "/logout", dict(owner=302, therapist=302, other_therapist=302, client=302, anonymous=LOGIN)),
     "accounts.password": ("GET", "/account/password",
                           dict(owner=200, therapist=200, other_therapist=200, client=200, anonymous=LOGIN)),

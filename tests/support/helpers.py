@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -65,3 +68,10 @@ def audit_events(action: str | None = None, *, after_id: int = 0, **where) -> li
 def last_audit_id() -> int:
     """The id of the newest audit row (0 when there is none): pass it as `after_id` to see what came next."""
     return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+def outbox_messages(outbox: Path) -> list[EmailMessage]:
+    """The e-mails written to the outbox folder, parsed, oldest first."""
+    if not outbox.exists():
+        return []
+    return [message_from_bytes(path.read_bytes(), policy=policy.default) for path in sorted(outbox.glob("*.eml"))]
