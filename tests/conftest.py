@@ -18,7 +18,7 @@ from practice.accounts.models import Practice
 from practice.extensions import db, limiter
 from tests.support.databases import BACKENDS, Databases, build_app
 from tests.support.helpers import AuthActions
-from tests.support.postgres import ThrowawayCluster, shared_cluster, stop_shared
+from tests.support.postgres import ThrowawayCluster, database_name, shared_cluster, stop_shared
 from tests.support.world import World, WorldView, new_client, new_practice, new_user
 
 #: a folder every process of the run shares (the PostgreSQL cluster's address is written there)
@@ -113,6 +113,18 @@ def app(test_database, outbox):
     """The app, on each test backend, with its context pushed for the test."""
     with test_database.test(outbox) as app:
         yield app
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request, tmp_path):
+    """The URL of an empty database of the test's own, on each backend: for tests that run the migrations."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = database_name("empty")
+    yield cluster.create_database(name)
+    cluster.drop_database(name)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
@@ -20,23 +19,10 @@ from practice.plans.models import Plan, PlanVersion
 from practice.plans.operations import publish, remove_step
 from practice.portal.models import HomeLog
 from practice.portal.operations import HomePlan, home_plan, save_log
-from tests.support.databases import BACKENDS, TEST_CONFIG
-from tests.support.postgres import database_name
+from tests.support.databases import TEST_CONFIG
 from tests.support.world import World
 
 REVISION_BEFORE_KEYS = "e2b7c9d4f1a8"
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database(request, tmp_path):
-    """The URL of an empty database of its own, on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'steps.sqlite3'}"
-        return
-    cluster = request.getfixturevalue("postgres_cluster")
-    name = database_name("home_log_keys_migration")
-    yield cluster.create_database(name)
-    cluster.drop_database(name)
 
 
 def _logs_by_name(record_id: int) -> dict[date, tuple[int, list[str], int]]:

@@ -6,32 +6,18 @@ database stopped half-way. migrations/env.py turns the keys off for the migratio
 """
 from __future__ import annotations
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from practice import create_app
 from practice.extensions import db
-from tests.support.databases import BACKENDS, TEST_CONFIG
-from tests.support.postgres import database_name
+from tests.support.databases import TEST_CONFIG
 from tests.support.world import World
 
 #: the head before issue 16, whose revisions rebuild `users`, `plan_steps` and `home_logs`
 REVISION_BEFORE_ISSUE_16 = "a7d3e1c2b9f0"
 COUNTED_TABLES = ("practices", "users", "clients", "intakes", "plans", "plan_steps", "plan_versions",
                   "session_notes", "home_logs", "audit_events")
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database(request, tmp_path):
-    """The URL of an empty database of its own, on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    cluster = request.getfixturevalue("postgres_cluster")
-    name = database_name("migrations_keep_data")
-    yield cluster.create_database(name)
-    cluster.drop_database(name)
 
 
 def _row_counts() -> dict[str, int]:
