@@ -92,6 +92,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_NAME": "practice_session",
         # Absolute limit: a login ends this long after the password was typed, however busy the session.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_HOURS", 10)),
+        # The cookie is sent only when the session changed (every page records its activity), never with a static
+        # file: a stylesheet or icon answered late would otherwise put back the cookie the browser had when it
+        # asked, undoing what a page answered meanwhile (its activity, a password just typed again).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # Idle limit: a login ends after this long without a request (a tablet left in the treatment room).
         "SESSION_IDLE_LIMIT": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 60)),
         # Exports and team changes ask for the password again when it was typed longer ago than this.

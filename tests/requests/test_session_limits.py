@@ -44,6 +44,17 @@ def test_activity_keeps_a_session_alive(client, world):
         assert time.time() - session[sessions.SEEN_AT] < 60
 
 
+def test_a_static_file_answered_late_cannot_put_back_an_older_session(client, world):
+    """A stylesheet asked for with the cookie of a page ago, answered after the next page: it sends no cookie, so it
+    cannot undo that page's activity (a browser test went idle this way when the suite was busy)."""
+    login(client, world.therapist)
+    page = client.get("/clients/")
+    assert any(value.startswith("practice_session=") for value in page.headers.getlist("Set-Cookie"))
+    stylesheet = client.get("/static/css/app.css")
+    assert stylesheet.status_code == 200
+    assert not any(value.startswith("practice_session=") for value in stylesheet.headers.getlist("Set-Cookie"))
+
+
 def test_a_busy_session_still_ends_at_the_absolute_limit(client, auth, world):
     login(client, world.owner)
     _move_back(client, sessions.LOGIN_AT, 10 * HOUR + 60)
