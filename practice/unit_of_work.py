@@ -126,7 +126,7 @@ def _in_app_context(app: Flask, callback: Callable[[], None]) -> Callable[[], No
         with app.app_context():
             try:
                 callback()
-                db.session.commit()
+                _commit()
             except Exception:
                 db.session.rollback()
                 app.logger.exception("work after the response failed")
